@@ -1,0 +1,122 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Indicator, Plan, TaskGroup, Target
+from portal.forms import AreaCodeField
+from portal.scoping import can_see_area, scoped
+
+THOUSANDS_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    """Takes numbers as Vietnamese write them: "0,3", "1.234,5", "2.000" (two thousand)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif THOUSANDS_ONLY.match(text):
+                text = text.replace(".", "")
+            value = text
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("“%(value)s” không phải là số hợp lệ (ví dụ: 20 hoặc 0,3)."),
+                                        params={"value": value}) from None
+
+
+class PlanForm(forms.ModelForm):
+    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("VN, mã tỉnh (2 số), huyện (3 số) hoặc xã (5 số)."))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+                                error_messages={"invalid": _("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025.")})
+
+    class Meta:
+        model = Plan
+        fields = ["key", "kind", "title", "doc_type", "number", "issuer_parent", "issuer", "issued_on",
+                  "issued_on_precision", "area", "based_on", "legal_basis", "year_start", "year_end",
+                  "reports_half_year", "reports_annual", "half_year_due", "annual_due", "reporting_note",
+                  "note", "source_file"]
+        widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3}),
+                   "reporting_note": forms.Textarea(attrs={"rows": 2}),
+                   "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        based_on = scoped(Plan.objects.all(), user)
+        if self.instance.pk:
+            based_on = based_on.exclude(pk=self.instance.pk)
+        self.fields["based_on"].queryset = based_on
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_area(self):
+        area = self.cleaned_data["area"]
+        if area is None:
+            raise forms.ValidationError(_("Cần nhập mã địa bàn của kế hoạch."))
+        if not can_see_area(self.user, area):
+            raise forms.ValidationError(_("Địa bàn “%(name)s” nằm ngoài phạm vi quản lý của bạn."),
+                                        params={"name": area.name})
+        return area
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_start"), cleaned.get("year_end")
+        if start and end and start > end:
+            self.add_error("year_end", _("Năm kết thúc (%(end)s) phải sau hoặc bằng năm bắt đầu (%(start)s).")
+                           % {"end": end, "start": start})
+        return cleaned
+
+
+class TargetForm(forms.ModelForm):
+    low = VietnameseDecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2)
+    high = VietnameseDecimalField(label=_("Cận trên"), max_digits=14, decimal_places=2, required=False)
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "milestone", "form", "low", "high", "unit", "per_unit", "area_group", "wording"]
+        widgets = {"wording": forms.Textarea(attrs={"rows": 2}),
+                   "milestone": forms.NumberInput(attrs={"min": 2000, "max": 2100, "style": "width:6rem"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.order_by("order", "code")
+    # The rules (range order, percentages, milestone within the plan's years) are Target.clean,
+    # which the model form runs; plans.targets.validation_errors holds their wording.
+
+
+class BaseTargetFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            c = form.cleaned_data
+            key = (c.get("indicator"), c.get("milestone"), c.get("per_unit") or "", c.get("area_group") or "")
+            if key in seen:
+                form.add_error("indicator", _("Chỉ tiêu này đã có mục tiêu cho mốc %(year)s (dòng %(row)s).")
+                               % {"year": key[1], "row": seen[key]})
+            seen[key] = self.forms.index(form) + 1
+
+
+TargetFormSet = inlineformset_factory(Plan, Target, form=TargetForm, formset=BaseTargetFormSet,
+                                      extra=1, can_delete=True)
+
+
+class TaskGroupForm(forms.ModelForm):
+    class Meta:
+        model = TaskGroup
+        fields = ["order", "section", "title", "agencies", "body"]
+        widgets = {"agencies": forms.Textarea(attrs={"rows": 2}), "body": forms.Textarea(attrs={"rows": 3}),
+                   "order": forms.NumberInput(attrs={"style": "width:5rem"})}
+
+
+TaskGroupFormSet = inlineformset_factory(Plan, TaskGroup, form=TaskGroupForm, extra=1, can_delete=True)

@@ -1,0 +1,184 @@
+"""Plans, their task groups, the indicator catalog and targets (DOMAIN.md §3, §4).
+
+A target is kept as written: its form (range, at least, about, ...), its numbers and its
+wording; plans.targets holds the rules that read it.
+"""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Area
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Số lượng")
+        RATIO = "ratio", _("Tỷ lệ")
+
+    class OverTime(models.TextChoices):
+        FLOW = "flow", _("Cộng dồn theo kỳ")
+        STOCK = "stock", _("Số liệu tại thời điểm")
+
+    code = models.CharField(_("mã chỉ tiêu"), max_length=60, unique=True)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    over_time = models.CharField(_("theo thời gian"), max_length=10, choices=OverTime.choices)
+    unit = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
+    in_catalog = models.BooleanField(_("thuộc danh mục chung"), default=False,
+                                     help_text=_("Chỉ tiêu của DOMAIN.md §4, dùng trong mọi kế hoạch Đề án 01."))
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+
+class Plan(models.Model):
+    class Kind(models.TextChoices):
+        DE_AN = "de_an", _("Đề án")
+        NATIONAL = "national", _("Kế hoạch toàn quốc của Hội")
+        ALLIANCE = "alliance", _("Kế hoạch của Liên minh HTX")
+        PROVINCE = "province", _("Kế hoạch cấp tỉnh")
+        DISTRICT = "district", _("Kế hoạch cấp huyện")
+        YEARLY = "yearly", _("Kế hoạch năm")
+        REFERENCE = "reference", _("Văn bản được dẫn chiếu")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("ngày")
+        MONTH = "month", _("tháng")
+        YEAR = "year", _("năm")
+
+    key = models.SlugField(_("mã kế hoạch"), max_length=60, unique=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("tên văn bản"), max_length=400)
+    doc_type = models.CharField(_("loại văn bản"), max_length=10, blank=True)
+    number = models.CharField(_("số, ký hiệu"), max_length=40, blank=True,
+                              help_text=_("Ví dụ 139/KH-BTV; để trống nếu bản gốc để trống."))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True,
+                                 help_text=_("Để trống nếu bản gốc không ghi ngày."))
+    issued_on_precision = models.CharField(_("độ chính xác của ngày"), max_length=5,
+                                           choices=Precision.choices, default=Precision.DAY,
+                                           blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="plans",
+                             verbose_name=_("địa bàn"))
+    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="derived", verbose_name=_("căn cứ kế hoạch"))
+    legal_basis = models.TextField(_("căn cứ"), blank=True, help_text=_("Mỗi văn bản một dòng."))
+    year_start = models.PositiveSmallIntegerField(_("từ năm"))
+    year_end = models.PositiveSmallIntegerField(_("đến năm"))
+    reports_half_year = models.BooleanField(_("báo cáo 6 tháng"), default=True)
+    reports_annual = models.BooleanField(_("báo cáo năm"), default=True)
+    half_year_due = models.CharField(_("hạn báo cáo 6 tháng (tháng-ngày)"), max_length=5, blank=True)
+    annual_due = models.CharField(_("hạn báo cáo năm (tháng-ngày)"), max_length=5, blank=True)
+    reporting_note = models.TextField(_("chế độ báo cáo"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    source_file = models.CharField(_("nguồn"), max_length=80, blank=True,
+                                   help_text=_("Tệp trong shared/seeds mà dữ liệu được chép từ đó."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    area_scope = "area"
+    scope_includes_ancestors = True  # a commune officer reads the plans that cover her commune
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["issued_on", "key"]
+
+    def __str__(self):
+        return f"{self.number or self.get_kind_display()} — {self.title}"
+
+    def clean(self):
+        if self.year_start and self.year_end and self.year_start > self.year_end:
+            raise ValidationError({"year_end": _("Năm kết thúc phải sau hoặc bằng năm bắt đầu.")})
+        for field in ("half_year_due", "annual_due"):
+            value = getattr(self, field)
+            if value and not _is_month_day(value):
+                raise ValidationError({field: _("Hạn báo cáo ghi theo dạng tháng-ngày, ví dụ 11-15.")})
+
+    @property
+    def legal_basis_lines(self):
+        return [line for line in self.legal_basis.splitlines() if line.strip()]
+
+    @property
+    def milestones(self):
+        return sorted({t.milestone for t in self.targets.all()})
+
+
+def _is_month_day(value):
+    try:
+        month, day = (int(x) for x in value.split("-"))
+    except ValueError:
+        return False
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+class TaskGroup(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    section = models.CharField(_("mục"), max_length=20, blank=True)
+    title = models.CharField(_("nhóm nhiệm vụ"), max_length=400)
+    agencies = models.TextField(_("cơ quan thực hiện"), blank=True, help_text=_("Mỗi cơ quan một dòng."))
+    body = models.TextField(_("nội dung"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhóm nhiệm vụ")
+        verbose_name_plural = _("nhóm nhiệm vụ")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "order"], name="task_order_unique")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def agency_list(self):
+        return [a for a in self.agencies.splitlines() if a.strip()]
+
+
+class Target(models.Model):
+    class Form(models.TextChoices):
+        NUMBER = "number", _("Con số")
+        AT_LEAST = "at_least", _("Ít nhất / tối thiểu")
+        MORE_THAN = "more_than", _("Trên")
+        AT_MOST = "at_most", _("Không quá / tối đa")
+        RANGE = "range", _("Từ … đến …")
+        ABOUT = "about", _("Khoảng")
+        ABOUT_RANGE = "about_range", _("Khoảng … đến …")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets",
+                             verbose_name=_("kế hoạch"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets",
+                                  verbose_name=_("chỉ tiêu"))
+    milestone = models.PositiveSmallIntegerField(_("mốc (năm)"))
+    form = models.CharField(_("dạng chỉ tiêu"), max_length=12, choices=Form.choices)
+    low = models.DecimalField(_("giá trị (cận dưới)"), max_digits=14, decimal_places=2)
+    high = models.DecimalField(_("cận trên"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("đơn vị"), max_length=40, blank=True)
+    per_unit = models.CharField(_("áp dụng cho mỗi"), max_length=60, blank=True,
+                                help_text=_("Ví dụ “Hội cơ sở” cho “mỗi Hội cơ sở có ít nhất 02 hộ”."))
+    area_group = models.CharField(_("nhóm địa bàn"), max_length=60, blank=True,
+                                  help_text=_("Ví dụ “đồng bằng”, “miền núi”."))
+    wording = models.TextField(_("nguyên văn"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["plan", "milestone", "indicator__order", "indicator__code", "area_group"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indicator", "milestone", "per_unit", "area_group"],
+                                    name="target_unique"),
+        ]
+
+    def __str__(self):
+        from plans.targets import describe
+        return f"{self.indicator.code} {self.milestone}: {describe(self)}"
+
+    def clean(self):
+        from plans.targets import validate_target
+        validate_target(self)

@@ -1,0 +1,97 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from plans.forms import PlanForm, TargetFormSet, TaskGroupFormSet
+from plans.models import Plan
+from plans.targets import describe
+from portal.scoping import get_scoped_or_404, require_inside, require_role, scoped
+
+
+def _plans(user):
+    return scoped(Plan.objects.select_related("area", "based_on"), user)
+
+
+def plan_list(request):
+    plans = _plans(request.user).annotate(n_targets=Count("targets")).order_by("area__level", "-issued_on", "key")
+    kind = request.GET.get("loai", "")
+    if kind in Plan.Kind.values:
+        plans = plans.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    if q:
+        plans = plans.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(issuer__icontains=q) |
+                             Q(area__name__icontains=q))
+    page = Paginator(plans, 25).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_list.html", {
+        "nav": "plans", "page": page, "q": q, "kind": kind, "kinds": Plan.Kind.choices,
+        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), None)]})
+
+
+def plan_detail(request, pk):
+    plan = get_scoped_or_404(Plan.objects.select_related("area", "based_on", "based_on__area"), request.user, pk=pk)
+    targets = list(plan.targets.select_related("indicator").order_by("milestone", "indicator__order",
+                                                                         "indicator__code", "area_group"))
+    for t in targets:
+        t.written = describe(t)
+    by_milestone = [(year, list(rows)) for year, rows in groupby(targets, key=lambda t: t.milestone)]
+    return render(request, "plans/plan_detail.html", {
+        "nav": "plans", "plan": plan, "by_milestone": by_milestone,
+        "tasks": plan.tasks.all(),
+        "derived": _plans(request.user).filter(based_on=plan),
+        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")), (plan.number or plan.title[:60], None)]})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk=None):
+    require_role(request.user, admin=True)
+    plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk) if pk else None
+    if plan:
+        require_inside(request.user, plan.area)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Đã lưu kế hoạch."))
+        return redirect("plans:targets" if plan is None else "plans:detail", saved.pk)
+    title = _("Sửa kế hoạch") if plan else _("Thêm kế hoạch")
+    crumbs = [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list"))]
+    if plan:
+        crumbs.append((plan.number or plan.title[:60], reverse("plans:detail", args=[plan.pk])))
+    return render(request, "plans/plan_form.html", {
+        "nav": "plans", "form": form, "title": title, "plan": plan, "breadcrumbs": crumbs + [(title, None)]})
+
+
+def _edit_children(request, pk, formset_class, template, title, success):
+    require_role(request.user, admin=True)
+    plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk)
+    require_inside(request.user, plan.area)
+    formset = formset_class(request.POST or None, instance=plan)
+    if request.method == "POST":
+        if formset.is_valid():
+            with transaction.atomic():
+                formset.save()
+            messages.success(request, success)
+            return redirect("plans:detail", plan.pk)
+        messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))
+    return render(request, template, {
+        "nav": "plans", "plan": plan, "formset": formset, "title": title,
+        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")),
+                        (plan.number or plan.title[:60], reverse("plans:detail", args=[plan.pk])), (title, None)]})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_targets(request, pk):
+    return _edit_children(request, pk, TargetFormSet, "plans/targets_form.html",
+                          _("Sửa mục tiêu"), _("Đã lưu các mục tiêu."))
+
+
+@require_http_methods(["GET", "POST"])
+def plan_tasks(request, pk):
+    return _edit_children(request, pk, TaskGroupFormSet, "plans/tasks_form.html",
+                          _("Sửa nhóm nhiệm vụ"), _("Đã lưu các nhóm nhiệm vụ."))

@@ -1,0 +1,77 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Area, User
+from portal.scoping import can_see_area
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: sai 5 lần liên tiếp "
+                           "sẽ bị tạm khóa 15 phút."),
+        "inactive": _("Tài khoản này đã bị vô hiệu hóa."),
+    }
+
+
+class AreaCodeField(forms.CharField):
+    """An area typed by its GSO code ("20", "178", "06040"); the current unit is meant, or the
+    pre-2025 one when the code exists only on the old map."""
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return None
+        try:
+            return Area.resolve(value.upper() if value.lower() == "vn" else value)
+        except Area.DoesNotExist:
+            raise forms.ValidationError(_("Không có đơn vị hành chính nào mã “%(code)s”."),
+                                        params={"code": value}) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            value = Area.objects.filter(pk=value).first()
+        return value.code if isinstance(value, Area) else value
+
+
+class UserForm(SetPasswordMixin, forms.ModelForm):
+    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_(
+        "Mã GSO: VN (toàn quốc), 2 chữ số (tỉnh), 3 (huyện cũ), 5 (xã/phường)."))
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mật khẩu"), label2=_("Nhập lại mật khẩu"))
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "email", "position", "role", "area", "is_active"]
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.admin = admin
+        editing = self.instance.pk is not None
+        self.fields["password1"].required = self.fields["password2"].required = not editing
+        if editing:
+            self.fields["password1"].help_text = _("Để trống nếu không đổi mật khẩu.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Lưu"), css_class="btn-portal"))
+
+    def clean_area(self):
+        area = self.cleaned_data["area"]
+        if area and not can_see_area(self.admin, area):
+            raise forms.ValidationError(_("Địa bàn này nằm ngoài phạm vi quản lý của bạn."))
+        return area
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") or not self.instance.pk:
+            self.validate_passwords()
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user

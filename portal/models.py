@@ -1,0 +1,147 @@
+"""The map of Vietnam (old and current administrative units) and the portal's users.
+
+An Area is one administrative unit for the span of dates it was valid. The pre-2025 map
+(63 provinces, 696 districts) and the current one (34 provinces, 3 321 communes) live side by
+side; a province that came through 1 July 2025 unchanged is one row valid throughout, an
+absorbed or merged one is two (the old one pointing to its ``successor``).
+
+``path`` is the lineage path used for scoping: "/<id>/<id>/.../". An old province sits under
+the current province that took it in, so "everything a user's area is responsible for, old
+and new" is one prefix test (see ``portal.scoping``).
+"""
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MAP_CHANGE = datetime.date(2025, 7, 1)
+LAST_OLD_DAY = datetime.date(2025, 6, 30)
+
+
+class AreaQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def old_map(self):
+        return self.valid_on(LAST_OLD_DAY)
+
+    def current_map(self, today=None):
+        return self.valid_on(today or datetime.date.today())
+
+    def inside(self, area):
+        """The area and everything in its lineage below it."""
+        return self.filter(path__startswith=area.path)
+
+
+class Area(models.Model):
+    class Level(models.IntegerChoices):
+        COUNTRY = 0, _("Toàn quốc")
+        PROVINCE = 1, _("Tỉnh/thành phố")
+        DISTRICT = 2, _("Huyện/quận")
+        COMMUNE = 3, _("Xã/phường")
+
+    code = models.CharField(_("mã"), max_length=8, db_index=True)
+    name = models.CharField(_("tên"), max_length=120)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
+    level = models.PositiveSmallIntegerField(_("cấp"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("thuộc"),
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("được sáp nhập vào"),
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    path = models.CharField(max_length=64, db_index=True, editable=False)
+    source = models.CharField(_("nguồn dữ liệu"), max_length=60, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="area_code_from_unique"),
+        ]
+        indexes = [models.Index(fields=["path"], name="area_path_prefix",
+                                opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_old(self):
+        return self.valid_to is not None and self.valid_to < MAP_CHANGE
+
+    def ancestor_ids(self):
+        """Ids on this area's lineage above it (not itself)."""
+        return [int(p) for p in self.path.strip("/").split("/")[:-1]]
+
+    def ancestors(self):
+        return Area.objects.filter(pk__in=self.ancestor_ids()).order_by("level", "path")
+
+    def contains(self, other):
+        return other.path.startswith(self.path)
+
+    def exists_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day)
+
+    @classmethod
+    def resolve(cls, code, on=None):
+        """The unit a code means on a day (DOMAIN.md §6: the one valid on that day).
+
+        Without a day: the current unit, or failing that the most recent one.
+        """
+        units = list(cls.objects.filter(code=code))
+        if not units:
+            raise cls.DoesNotExist(f"Không có đơn vị hành chính mã {code}")
+        day = on or datetime.date.today()
+        valid = [u for u in units if u.exists_on(day)]
+        if valid:
+            return valid[0]
+        if on is not None:
+            raise cls.DoesNotExist(f"Đơn vị mã {code} không tồn tại ngày {day:%d/%m/%Y}")
+        return max(units, key=lambda u: u.valid_to or datetime.date.max)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        DATA_ENTRY = "data_entry", _("Cán bộ nhập liệu")
+        REVIEWER = "reviewer", _("Cán bộ kiểm duyệt")
+        LEADER = "leader", _("Lãnh đạo / UBND (chỉ xem)")
+        ADMIN = "admin", _("Quản trị")
+
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("địa bàn"),
+        help_text=_("Người dùng thấy và sửa dữ liệu của địa bàn này và các đơn vị trực thuộc."),
+    )
+    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    @property
+    def can_enter_data(self):
+        return self.role in (self.Role.DATA_ENTRY, self.Role.ADMIN)
+
+    @property
+    def can_review(self):
+        return self.role in (self.Role.REVIEWER, self.Role.ADMIN)
+
+    @property
+    def is_portal_admin(self):
+        return self.role == self.Role.ADMIN

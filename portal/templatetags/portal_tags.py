@@ -1,0 +1,23 @@
+from django import template
+
+from portal.numbers import fmt_number
+
+register = template.Library()
+
+
+@register.filter
+def so(value, decimals=None):
+    """{{ value|so }} -> 1.234,5 ; {{ value|so:2 }} -> 1.234,50"""
+    return fmt_number(value, decimals)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (pagination, filters)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

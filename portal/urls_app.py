@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ban-do/", views.map_index, name="map"),
+    path("ban-do/<int:pk>/", views.map_unit, name="map_unit"),
+    path("nguoi-dung/", views.user_list, name="users"),
+    path("nguoi-dung/them/", views.user_edit, name="user_add"),
+    path("nguoi-dung/<int:pk>/", views.user_edit, name="user_edit"),
+]

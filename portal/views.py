@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from plans.models import Plan
+from portal.forms import LoginForm, UserForm
+from portal.models import LAST_OLD_DAY, Area, User
+from portal.scoping import get_scoped_or_404, require_role, scoped
+
+PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    user = request.user
+    plans = (scoped(Plan.objects.select_related("area"), user)
+             .exclude(kind=Plan.Kind.REFERENCE).order_by("-issued_on")[:8])
+    inside = scoped(Area.objects.all(), user)
+    context = {
+        "nav": "home",
+        "plans": plans,
+        "area_counts": inside.aggregate(
+            provinces=Count("pk", filter=Q(level=Area.Level.PROVINCE, valid_to__isnull=True)),
+            communes=Count("pk", filter=Q(level=Area.Level.COMMUNE)),
+            districts=Count("pk", filter=Q(level=Area.Level.DISTRICT)),
+        ),
+        "lineage": user.area.ancestors() if user.area else [],
+    }
+    return render(request, "portal/home.html", context)
+
+
+# The map ---------------------------------------------------------------------------------
+
+ERAS = {"hien-nay": None, "truoc-2025": LAST_OLD_DAY}
+
+
+def map_index(request):
+    era = request.GET.get("ky", "hien-nay")
+    if era not in ERAS:
+        era = "hien-nay"
+    provinces = Area.objects.filter(level=Area.Level.PROVINCE)
+    provinces = provinces.old_map() if ERAS[era] else provinces.current_map()
+    provinces = provinces.select_related("successor").annotate(n_children=Count("children")).order_by("code")
+    return render(request, "portal/map_index.html", {
+        "nav": "map", "era": era, "provinces": provinces,
+        "breadcrumbs": [(_("Bản đồ hành chính"), None)],
+    })
+
+
+def map_unit(request, pk):
+    # The map is public reference data (GSO codes): every signed-in user may browse all of it.
+    unit = get_object_or_404_area(pk)
+    children = unit.children.select_related("successor").order_by("code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        children = children.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    page = Paginator(children, 100).get_page(request.GET.get("page"))
+    crumbs = [(_("Bản đồ hành chính"), reverse("map"))]
+    crumbs += [(a.name, reverse("map_unit", args=[a.pk])) for a in unit.ancestors() if a.level > 0]
+    crumbs.append((unit.name, None))
+    return render(request, "portal/map_unit.html", {
+        "nav": "map", "unit": unit, "page": page, "q": q, "breadcrumbs": crumbs,
+        "predecessors": unit.predecessors.order_by("code"),
+    })
+
+
+def get_object_or_404_area(pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Area.objects.select_related("parent", "successor"), pk=pk)
+
+
+# Users (administrators, within their own area) ------------------------------------------
+
+def user_list(request):
+    require_role(request.user, admin=True)
+    users = scoped(User.objects.select_related("area"), request.user).order_by("area__path", "username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(last_name__icontains=q) |
+                             Q(first_name__icontains=q) | Q(area__name__icontains=q))
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/user_list.html", {
+        "nav": "users", "page": page, "q": q, "breadcrumbs": [(_("Người dùng"), None)]})
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk=None):
+    require_role(request.user, admin=True)
+    user = get_scoped_or_404(User.objects.all(), request.user, pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=user, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Đã lưu người dùng %(name)s.") % {"name": saved.username})
+        return redirect("users")
+    title = _("Sửa người dùng") if user else _("Thêm người dùng")
+    return render(request, "portal/user_form.html", {
+        "nav": "users", "form": form, "title": title,
+        "breadcrumbs": [(_("Người dùng"), reverse("users")), (title, None)]})
