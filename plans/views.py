@@ -50,8 +50,9 @@ def plan_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk=None):
-    require_role(request.user, admin=True)
+    # Scope first: another area's plan is a 404 whatever the role; then the role (403).
     plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk) if pk else None
+    require_role(request.user, admin=True)
     if plan:
         require_inside(request.user, plan.area)
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
@@ -68,8 +69,8 @@ def plan_edit(request, pk=None):
 
 
 def _edit_children(request, pk, formset_class, template, title, success):
-    require_role(request.user, admin=True)
     plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk)
+    require_role(request.user, admin=True)
     require_inside(request.user, plan.area)
     formset = formset_class(request.POST or None, instance=plan)
     if request.method == "POST":

@@ -95,8 +95,8 @@ def user_list(request):
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk=None):
-    require_role(request.user, admin=True)
     user = get_scoped_or_404(User.objects.all(), request.user, pk=pk) if pk else None
+    require_role(request.user, admin=True)
     form = UserForm(request.POST or None, instance=user, admin=request.user)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: chromium (browser tests, driven by Playwright; Playwright's
+# own browser download does not work here), poppler-utils (pdftotext reads PDFs back) and
+# WeasyPrint's Pango. Installs only what is missing; needs root or sudo the first time.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Cài gói Debian: ${need[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,133 @@
+"""Scoping: one rule (portal.scoping) that every view goes through, and a URL × role matrix
+that covers every route, so a new page cannot forget it."""
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from plans.models import Plan
+from portal.models import Area, User
+from portal.scoping import area_q, can_see_area, get_scoped_or_404, scoped
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_commune_user_sees_her_commune_only(users):
+    lan = users["commune_editor"]
+    visible = scoped(Area.objects.all(), lan)
+    assert list(visible.values_list("code", flat=True)) == ["06040"]
+
+
+def test_a_province_user_sees_old_districts_and_new_communes(users):
+    visible = scoped(Area.objects.all(), users["province_reviewer"])
+    assert visible.filter(level=Area.Level.DISTRICT).count() == 11
+    assert visible.filter(level=Area.Level.COMMUNE).count() == 65
+    assert not visible.filter(code="105").exists()
+
+
+def test_plans_are_read_by_the_areas_they_cover(users):
+    keys = set(scoped(Plan.objects.all(), users["commune_editor"]).values_list("key", flat=True))
+    assert keys == {"de-an-01", "hoi-lhpn-235-2023", "lien-minh-htx-2023", "lang-son-2023"}
+    keys = set(scoped(Plan.objects.all(), users["outsider_district"]).values_list("key", flat=True))
+    assert "tp-lai-chau-2023" in keys and "lai-chau-2229-2023" in keys and "lang-son-2023" not in keys
+
+
+def test_users_are_scoped_too(users):
+    seen = set(scoped(User.objects.all(), users["province_admin"]).values_list("username", flat=True))
+    assert seen == {"lan", "minh", "huong", "thao", "mai"}
+
+
+def test_get_scoped_or_404_hides_other_areas(users):
+    from django.http import Http404
+
+    plan = Plan.objects.get(key="ha-noi-2025")
+    with pytest.raises(Http404):
+        get_scoped_or_404(Plan.objects.all(), users["commune_editor"], pk=plan.pk)
+    assert get_scoped_or_404(Plan.objects.all(), users["outsider_admin"], pk=plan.pk) == plan
+
+
+def test_a_user_without_area_sees_nothing(db):
+    nobody = User.objects.create_user("nobody", password="x-Y-z-12345", role=User.Role.ADMIN)
+    assert not scoped(Plan.objects.all(), nobody).exists()
+    assert not Plan.objects.filter(area_q(nobody, "area")).exists()
+    assert not can_see_area(nobody, Area.resolve("VN"))
+
+
+# --- the URL × role matrix -------------------------------------------------------------
+
+ROLES = ["commune_editor", "province_reviewer", "province_leader", "province_admin",
+         "outsider_admin", "outsider_district"]
+
+
+def _own_plan():
+    return Plan.objects.get(key="lang-son-2023").pk
+
+
+def _foreign_plan():
+    return Plan.objects.get(key="ha-noi-2025").pk
+
+
+def _own_user():
+    return User.objects.get(username="lan").pk
+
+
+# route name -> (kwargs builder, {role: expected status for GET})
+MATRIX = {
+    "home": (dict, {r: 200 for r in ROLES}),
+    "map": (dict, {r: 200 for r in ROLES}),
+    "map_unit": (lambda: {"pk": Area.resolve("20").pk}, {r: 200 for r in ROLES}),
+    "users": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+                     "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}),
+    "user_add": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+                        "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}),
+    "user_edit": (lambda: {"pk": _own_user()}, {"commune_editor": 403, "province_reviewer": 403,
+                                                  "province_leader": 403, "province_admin": 200,
+                                                  "outsider_admin": 404, "outsider_district": 404}),
+    "plans:list": (dict, {r: 200 for r in ROLES}),
+    "plans:create": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+                            "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}),
+    "plans:detail": (lambda: {"pk": _own_plan()}, {"commune_editor": 200, "province_reviewer": 200,
+                                                     "province_leader": 200, "province_admin": 200,
+                                                     "outsider_admin": 404, "outsider_district": 404}),
+}
+for _name in ("plans:edit", "plans:targets", "plans:tasks"):
+    MATRIX[_name] = (lambda: {"pk": _own_plan()}, {
+        "commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+        "province_admin": 200, "outsider_admin": 404, "outsider_district": 404})
+# Routes outside the matrix on purpose: log-in/out, language switch, Django's admin (superusers).
+EXEMPT = {"login", "logout", "set_language"}
+
+
+def _route_names(resolver=None, prefix=""):
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue
+            yield from _route_names(p, prefix + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_route_is_in_the_matrix():
+    missing = set(_route_names()) - set(MATRIX) - EXEMPT
+    assert not missing, f"routes with no scoping test: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, users, name, role):
+    kwargs, expected = MATRIX[name]
+    client.force_login(users[role])
+    response = client.get(reverse(name, kwargs=kwargs()))
+    assert response.status_code == expected[role], f"{name} as {role}"
+
+
+@pytest.mark.parametrize("name", ["plans:detail", "plans:edit", "plans:targets", "plans:tasks"])
+def test_guessing_another_areas_plan_id_is_404(client, users, name):
+    client.force_login(users["province_admin"])
+    assert client.get(reverse(name, kwargs={"pk": _foreign_plan()})).status_code == 404
+    assert client.post(reverse(name, kwargs={"pk": _foreign_plan()}), {}).status_code in (404, 405)
+
+
+def test_anonymous_is_sent_to_login(client):
+    for name in ("home", "plans:list", "map", "users"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
