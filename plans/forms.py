@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator, Plan, TaskGroup, Target
 from portal.forms import AreaCodeField
+from portal.numbers import fmt_number
 from portal.scoping import can_see_area, scoped
 
 THOUSANDS_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -15,6 +16,14 @@ THOUSANDS_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 class VietnameseDecimalField(forms.DecimalField):
     """Takes numbers as Vietnamese write them: "0,3", "1.234,5", "2.000" (two thousand)."""
+
+    # A text box, not <input type="number">: a browser's number input drops "0,3" and "1.234,5".
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            return fmt_number(value)  # shown as typed: 20, 0,3, 2.000
+        return value
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -94,17 +103,22 @@ class TargetForm(forms.ModelForm):
 
 class BaseTargetFormSet(forms.BaseInlineFormSet):
     def clean(self):
-        super().clean()
+        # Before Django's own unique check (super().clean()), which would otherwise catch the
+        # duplicate first with a generic message naming the model fields in English.
         seen = {}
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
                 continue
             c = form.cleaned_data
             key = (c.get("indicator"), c.get("milestone"), c.get("per_unit") or "", c.get("area_group") or "")
+            if key[0] is None or key[1] is None:
+                continue
             if key in seen:
                 form.add_error("indicator", _("Chỉ tiêu này đã có mục tiêu cho mốc %(year)s (dòng %(row)s).")
                                % {"year": key[1], "row": seen[key]})
-            seen[key] = self.forms.index(form) + 1
+            else:
+                seen[key] = self.forms.index(form) + 1
+        super().clean()
 
 
 TargetFormSet = inlineformset_factory(Plan, Target, form=TargetForm, formset=BaseTargetFormSet,

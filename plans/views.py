@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.forms import PlanForm, TargetFormSet, TaskGroupFormSet
 from plans.models import Plan
@@ -19,6 +19,7 @@ def _plans(user):
     return scoped(Plan.objects.select_related("area", "based_on"), user)
 
 
+@require_safe
 def plan_list(request):
     plans = _plans(request.user).annotate(n_targets=Count("targets")).order_by("area__level", "-issued_on", "key")
     kind = request.GET.get("loai", "")
@@ -34,6 +35,7 @@ def plan_list(request):
         "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), None)]})
 
 
+@require_safe
 def plan_detail(request, pk):
     plan = get_scoped_or_404(Plan.objects.select_related("area", "based_on", "based_on__area"), request.user, pk=pk)
     targets = list(plan.targets.select_related("indicator").order_by("milestone", "indicator__order",
