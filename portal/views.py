@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Plan
 from portal.forms import LoginForm, UserForm
@@ -20,6 +20,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@require_safe
 def home(request):
     user = request.user
     plans = (scoped(Plan.objects.select_related("area"), user)
@@ -43,6 +44,7 @@ def home(request):
 ERAS = {"hien-nay": None, "truoc-2025": LAST_OLD_DAY}
 
 
+@require_safe
 def map_index(request):
     era = request.GET.get("ky", "hien-nay")
     if era not in ERAS:
@@ -56,6 +58,7 @@ def map_index(request):
     })
 
 
+@require_safe
 def map_unit(request, pk):
     # The map is public reference data (GSO codes): every signed-in user may browse all of it.
     unit = get_object_or_404_area(pk)
@@ -81,6 +84,7 @@ def get_object_or_404_area(pk):
 
 # Users (administrators, within their own area) ------------------------------------------
 
+@require_safe
 def user_list(request):
     require_role(request.user, admin=True)
     users = scoped(User.objects.select_related("area"), request.user).order_by("area__path", "username")

@@ -131,3 +131,9 @@ def test_anonymous_is_sent_to_login(client):
     for name in ("home", "plans:list", "map", "users"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["home", "map", "plans:list", "users"])
+def test_read_only_pages_refuse_post(client, users, name):
+    client.force_login(users["province_admin"])
+    assert client.post(reverse(name), {}).status_code == 405
