@@ -1,0 +1,100 @@
+"""What the registry can say about the indicators of DOMAIN.md §4, for an area and a date
+window. The reporting pages show these beside what areas report, and report forms start
+from them. One query per figure whatever the size of the area.
+
+    registry_figures(area, start, end) -> {code: Figure}
+
+Definitions (the registry's reading of each indicator):
+  HTX_MOI            HTX and Liên hiệp HTX founded in the window with the Hội's support that
+                     are women-managed or create many jobs for women
+  THT_MOI            THT founded in the window with the Hội's support
+  HTX_CUNG_CO        HTX (and Liên hiệp) whose consolidation the Hội supported in the window
+  THT_CUNG_CO        the same for THT
+  HTX_THT_CUNG_CO_TL of the HTX/THT the Hội helped found (by the window's end), those it also
+                     helped consolidate
+  LD_NU_ON_DINH_HTX  women workers of active HTX: each cooperative's latest workforce year up
+                     to the window's end
+  LD_NU_ON_DINH_THT  the same for THT
+  NU_QL_DAO_TAO_TL   women managers in office at the window's end in active cooperatives, those
+                     who attended a training that started by then ÷ all of them
+  CB_HOI_TAP_HUAN_TL Hội cadres working on KTTT, those trained by the window's end ÷ all
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+
+from cooperatives.models import Cadre, Cooperative, Manager, Workforce
+from cooperatives.services import women_managed_q
+from portal.models import Area
+
+HTX_KINDS = [Cooperative.Kind.HTX, Cooperative.Kind.LHHTX]
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    value: int | None = None          # counts
+    numerator: int | None = None      # ratios
+    denominator: int | None = None
+
+    @property
+    def percent(self):
+        if self.denominator:
+            return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.01"))
+        return None
+
+    @property
+    def is_ratio(self):
+        return self.denominator is not None
+
+
+def _in_area(area, lookup="commune"):
+    return Q(**{f"{lookup}__path__startswith": area.path})
+
+
+def registry_figures(area: Area, start, end):
+    coops = Cooperative.objects.filter(_in_area(area))
+    # active at the window's end: active now, or suspended/dissolved only after the end
+    active = coops.filter(Q(status=Cooperative.Status.ACTIVE) | Q(status_since__gt=end)).filter(
+        Q(founded_on__isnull=True) | Q(founded_on__lte=end))
+    htx = Q(kind__in=HTX_KINDS)
+    tht = Q(kind=Cooperative.Kind.THT)
+    founded = Q(hoi_supported_founding=True, founded_on__gte=start, founded_on__lte=end)
+    consolidated = Q(hoi_supported_consolidation=True, consolidation_supported_on__gte=start,
+                     consolidation_supported_on__lte=end)
+    counts = coops.aggregate(
+        htx_moi=Count("pk", filter=htx & founded & (Q(is_women_managed=True) | Q(many_women_jobs=True))),
+        tht_moi=Count("pk", filter=tht & founded),
+        htx_cc=Count("pk", filter=htx & consolidated),
+        tht_cc=Count("pk", filter=tht & consolidated),
+        helped=Count("pk", filter=Q(hoi_supported_founding=True, founded_on__lte=end)),
+        helped_cc=Count("pk", filter=Q(hoi_supported_founding=True, founded_on__lte=end,
+                                       hoi_supported_consolidation=True, consolidation_supported_on__lte=end)),
+    )
+    latest = Workforce.objects.filter(cooperative=OuterRef("cooperative"), year__lte=end.year).order_by("-year")
+    women_jobs = Workforce.objects.filter(
+        cooperative__in=active, year__lte=end.year, pk=Subquery(latest.values("pk")[:1]),
+    ).aggregate(
+        htx=Sum("female_workers", filter=Q(cooperative__kind__in=HTX_KINDS)),
+        tht=Sum("female_workers", filter=Q(cooperative__kind=Cooperative.Kind.THT)),
+    )
+    women_managers = Manager.objects.filter(women_managed_q(end), cooperative__in=active).aggregate(
+        total=Count("pk", distinct=True),
+        trained=Count("pk", distinct=True, filter=Q(trainings__starts_on__lte=end)),
+    )
+    cadres = Cadre.objects.filter(_in_area(area, "area"), active=True, works_on_kttt=True).aggregate(
+        total=Count("pk", distinct=True),
+        trained=Count("pk", distinct=True, filter=Q(trainings__starts_on__lte=end)),
+    )
+    return {f.code: f for f in [
+        Figure("HTX_MOI", value=counts["htx_moi"]),
+        Figure("THT_MOI", value=counts["tht_moi"]),
+        Figure("HTX_CUNG_CO", value=counts["htx_cc"]),
+        Figure("THT_CUNG_CO", value=counts["tht_cc"]),
+        Figure("HTX_THT_CUNG_CO_TL", numerator=counts["helped_cc"], denominator=counts["helped"]),
+        Figure("LD_NU_ON_DINH_HTX", value=women_jobs["htx"] or 0),
+        Figure("LD_NU_ON_DINH_THT", value=women_jobs["tht"] or 0),
+        Figure("NU_QL_DAO_TAO_TL", numerator=women_managers["trained"], denominator=women_managers["total"]),
+        Figure("CB_HOI_TAP_HUAN_TL", numerator=cadres["trained"], denominator=cadres["total"]),
+    ]}

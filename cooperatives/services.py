@@ -1,0 +1,41 @@
+"""Writes to the registry that must keep derived data true: the two classifications."""
+import datetime
+
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+
+from cooperatives import rules
+from cooperatives.models import Cooperative, Manager, Workforce
+
+
+def women_managed_q(on, prefix=""):
+    """Managers who make their cooperative women-managed on a day."""
+    return Q(**{f"{prefix}gender": rules.FEMALE, f"{prefix}role__in": rules.MANAGEMENT_ROLES}) & (
+        Q(**{f"{prefix}from_date__isnull": True}) | Q(**{f"{prefix}from_date__lte": on})) & (
+        Q(**{f"{prefix}to_date__isnull": True}) | Q(**{f"{prefix}to_date__gte": on}))
+
+
+@transaction.atomic
+def refresh_classification(cooperative_ids=None, on=None):
+    """Recomputes is_women_managed and many_women_jobs for the given cooperatives (all when
+    None) from their managers and their latest workforce; returns how many changed. A few
+    queries whatever the number of cooperatives."""
+    day = on or datetime.date.today()
+    coops = Cooperative.objects.all()
+    if cooperative_ids is not None:
+        coops = coops.filter(pk__in=list(cooperative_ids))
+    latest = Workforce.objects.filter(cooperative=OuterRef("pk")).order_by("-year")
+    rows = coops.annotate(
+        w_total=Subquery(latest.values("workers")[:1]),
+        w_female=Subquery(latest.values("female_workers")[:1]),
+    ).values_list("pk", "is_women_managed", "many_women_jobs", "w_total", "w_female")
+    rows = list(rows)
+    women_managed = set(Manager.objects.filter(women_managed_q(day), cooperative__in=coops.values("pk"))
+                        .values_list("cooperative_id", flat=True))
+    changed = []
+    for pk, old_wm, old_many, total, female in rows:
+        wm, many = pk in women_managed, rules.creates_many_jobs_for_women(total, female)
+        if (wm, many) != (old_wm, old_many):
+            changed.append(Cooperative(pk=pk, is_women_managed=wm, many_women_jobs=many))
+    Cooperative.objects.bulk_update(changed, ["is_women_managed", "many_women_jobs"], batch_size=2000)
+    return len(changed)
