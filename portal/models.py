@@ -134,6 +134,10 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
+    def get_full_name(self):
+        """Vietnamese order: family name first ("Trần Văn Minh")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def can_enter_data(self):
         return self.role in (self.Role.DATA_ENTRY, self.Role.ADMIN)

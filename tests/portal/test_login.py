@@ -161,3 +161,19 @@ def test_dates_and_numbers_are_written_the_vietnamese_way(language):
         rendered = Template("{% load portal_tags %}{{ d }} {{ n|so }}").render(Context({"d": day, "n": 1234.5}))
         assert rendered == "05/02/2026 1.234,5"
         assert forms.DateField().clean("05/02/2026") == day  # typed the same way: 5 February
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, users):
+    client.force_login(users["province_reviewer"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page and "Trang chủ" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'lang="en"' in page and "Home" in page
+
+
+def test_names_are_shown_family_name_first(users):
+    from portal.models import User
+
+    u = User(first_name="Minh", last_name="Trần Văn")
+    assert u.get_full_name() == "Trần Văn Minh"
