@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -13,6 +14,10 @@ from plans.forms import PlanForm, TargetFormSet, TaskGroupFormSet
 from plans.models import Plan
 from plans.targets import describe
 from portal.scoping import get_scoped_or_404, require_inside, require_role, scoped
+
+
+def _label(plan):
+    return plan.number or Truncator(plan.title).chars(60)
 
 
 def _plans(user):
@@ -47,7 +52,7 @@ def plan_detail(request, pk):
         "nav": "plans", "plan": plan, "by_milestone": by_milestone,
         "tasks": plan.tasks.all(),
         "derived": _plans(request.user).filter(based_on=plan),
-        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")), (plan.number or plan.title[:60], None)]})
+        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")), (_label(plan), None)]})
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,7 +70,7 @@ def plan_edit(request, pk=None):
     title = _("Sửa kế hoạch") if plan else _("Thêm kế hoạch")
     crumbs = [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list"))]
     if plan:
-        crumbs.append((plan.number or plan.title[:60], reverse("plans:detail", args=[plan.pk])))
+        crumbs.append((_label(plan), reverse("plans:detail", args=[plan.pk])))
     return render(request, "plans/plan_form.html", {
         "nav": "plans", "form": form, "title": title, "plan": plan, "breadcrumbs": crumbs + [(title, None)]})
 
@@ -85,7 +90,7 @@ def _edit_children(request, pk, formset_class, template, title, success):
     return render(request, template, {
         "nav": "plans", "plan": plan, "formset": formset, "title": title,
         "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")),
-                        (plan.number or plan.title[:60], reverse("plans:detail", args=[plan.pk])), (title, None)]})
+                        (_label(plan), reverse("plans:detail", args=[plan.pk])), (title, None)]})
 
 
 @require_http_methods(["GET", "POST"])
