@@ -1,0 +1,921 @@
+"""Spreadsheet import of the cooperative registry (DOMAIN.md §7, `import_cooperatives`).
+
+Plain functions, no views:
+
+- ``read_workbook(path_or_file)`` finds the two sheets and their header rows and returns the
+  raw rows (cell values keyed by column), tolerant of title rows, merged cells, blank rows,
+  any column order and unknown columns;
+- ``import_cooperatives(path_or_file, dry_run=False)`` validates every row against the map
+  and the registry, and, only when there is no error at all, writes everything in one
+  transaction with a fixed number of queries per thousand rows (bulk loads, bulk writes,
+  history kept through simple_history's bulk helpers).
+
+Identity: a cooperative by its registration code, a manager by (cooperative code, full name,
+role). A column present in the file is the truth for its field (a blank cell empties a
+nullable field; a blank OCOP cell means no OCOP product); a column absent from the file
+leaves the field alone. Workforce goes to the current year's row. "Đã qua đào tạo: Có"
+attaches the manager to one training per commune named TRAINING_TITLE (only added, never
+removed; a manager who attended any training already counts as trained).
+"""
+import datetime
+import functools
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cooperatives import rules, services
+from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
+from portal.models import Area
+from portal.text import nfc, search_key
+
+MANAGER_SHEET = "Cán bộ quản lý"
+TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"
+TRAINING_ORGANISER = "Hội LHPN (ghi nhận khi nhập dữ liệu)"
+CHANGE_REASON = "Nhập dữ liệu từ tệp Excel"
+HEADER_SCAN_ROWS = 30
+BATCH = 1000
+
+# (key, header as in DOMAIN.md §7, other spellings accepted)
+COOP_COLUMNS = [
+    ("code", "Mã số HTX", ["Mã HTX", "Mã số thuế", "Mã số HTX/THT", "Mã số đăng ký"]),
+    ("name", "Tên HTX/THT", ["Tên HTX", "Tên THT", "Tên hợp tác xã", "Tên HTX, THT"]),
+    ("kind", "Loại hình", ["Loại hình HTX"]),
+    ("commune_code", "Mã xã/phường", ["Mã xã", "Mã xã, phường", "Mã xã/phường/đặc khu"]),
+    ("province", "Tỉnh/Thành phố", ["Tỉnh", "Tỉnh/TP", "Tỉnh, thành phố"]),
+    ("commune", "Xã/Phường", ["Xã", "Xã, phường", "Xã/Phường/Đặc khu", "Xã/phường/thị trấn"]),
+    ("founded_on", "Ngày thành lập", []),
+    ("sector", "Lĩnh vực", ["Lĩnh vực hoạt động", "Ngành nghề"]),
+    ("hoi_supported", "Hội hỗ trợ thành lập", ["Hội LHPN hỗ trợ thành lập"]),
+    ("members", "Tổng số thành viên", ["Số thành viên"]),
+    ("female_members", "Thành viên nữ", ["Số thành viên nữ"]),
+    ("workers", "Tổng số lao động", ["Số lao động"]),
+    ("female_workers", "Lao động nữ", ["Số lao động nữ"]),
+    ("ocop", "Sản phẩm OCOP", ["OCOP", "Sản phẩm OCOP (số sao)"]),
+]
+MANAGER_COLUMNS = [
+    ("code", "Mã số HTX", ["Mã HTX", "Mã số thuế", "Mã số HTX/THT"]),
+    ("full_name", "Họ và tên", ["Họ tên", "Họ và tên cán bộ"]),
+    ("gender", "Giới tính", []),
+    ("birth_year", "Năm sinh", []),
+    ("role", "Chức vụ", ["Chức danh"]),
+    ("trained", "Đã qua đào tạo", ["Đã được đào tạo", "Đã đào tạo", "Đào tạo, bồi dưỡng"]),
+]
+HEADERS = {key: header for key, header, _ in COOP_COLUMNS}
+MANAGER_HEADERS = {key: header for key, header, _ in MANAGER_COLUMNS}
+WORKFORCE_KEYS = ["members", "female_members", "workers", "female_workers"]
+
+KIND_CHOICES = [("HTX", "HTX"), ("THT", "THT"), ("LHHTX", "Liên hiệp HTX")]
+YES_NO = ["Có", "Không"]
+GENDERS = ["Nữ", "Nam"]
+
+
+@functools.lru_cache(maxsize=8192)
+def _compact(text):
+    text = re.sub(r"\(.*?\)|\*", "", nfc(text))
+    return re.sub(r"[^a-z0-9]", "", search_key(text))
+
+
+def compact(text):
+    """Key of a header or a label: no case, diacritics, spaces, punctuation or "(...)" notes."""
+    return _compact(text if isinstance(text, str) else nfc(text))
+
+
+# ---------------------------------------------------------------------------------------
+# Value parsing (each returns a value or raises ValueError with the Vietnamese reason)
+
+class Invalid(ValueError):
+    pass
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and nfc(value) == "")
+
+
+def parse_text(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(value)
+
+
+def parse_code(value):
+    """A registration code: digits typed as a number lose nothing but a float's ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", "", nfc(value))
+
+
+_INT_TEXT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
+
+
+def parse_count(value):
+    """A non-negative whole number: 1250, 1250.0, "1.250", "1,250", "1 250"."""
+    if isinstance(value, bool):
+        raise Invalid("không phải là số nguyên")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            raise Invalid(f"“{value}” không phải là số nguyên")
+        number = int(value)
+    else:
+        text = nfc(value)
+        negative = text.startswith("-")
+        digits = text.lstrip("-").strip()
+        if not _INT_TEXT.match(digits):
+            raise Invalid(f"“{text}” không phải là số nguyên")
+        number = int(re.sub(r"[.,\s]", "", digits))
+        if negative:
+            number = -number
+    if number < 0:
+        raise Invalid(f"số không được âm ({number})")
+    return number
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+def parse_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 10000 <= value <= 80000:  # an Excel serial number left without date format
+            from openpyxl.utils.datetime import from_excel
+            return from_excel(value).date()
+        raise Invalid(f"“{value}” không phải là ngày (dd/mm/yyyy)")
+    text = nfc(value)
+    match = _DATE_TEXT.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return datetime.date(year, month, day)
+        match = _ISO_DATE.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        raise Invalid(f"ngày “{text}” không có thật") from None
+    raise Invalid(f"“{text}” không phải là ngày (dd/mm/yyyy)")
+
+
+_YES = {"co", "x", "v", "yes", "y", "true", "1", "dung", "roi", "da", "dadaotao", "codaotao"}
+_NO = {"", "khong", "no", "n", "false", "0", "chua", "chuadaotao", "khongdaotao", "-"}
+
+
+def parse_bool(value):
+    if value is True or value is False:
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if is_blank(value):
+        return False
+    key = compact(value)
+    if key in _YES or nfc(value) in {"✓", "✔", "☑"}:
+        return True
+    if key in _NO and (key or nfc(value) == "-"):
+        return False
+    raise Invalid(f"“{nfc(value)}” không hiểu: ghi Có hoặc Không")
+
+
+def _aliases(pairs):
+    out = {}
+    for code, names in pairs:
+        for name in names:
+            out[compact(name)] = code
+    return out
+
+
+_KINDS = _aliases([
+    (Cooperative.Kind.HTX, ["HTX", "Hợp tác xã"]),
+    (Cooperative.Kind.THT, ["THT", "Tổ hợp tác", "Tổ HT"]),
+    (Cooperative.Kind.LHHTX, ["Liên hiệp HTX", "LHHTX", "Liên hiệp hợp tác xã", "LH HTX"]),
+])
+
+
+def parse_kind(value):
+    kind = _KINDS.get(compact(value))
+    if kind is None:
+        raise Invalid(f"loại hình “{nfc(value)}” không có (HTX, THT hoặc Liên hiệp HTX)")
+    return kind
+
+
+def _sector_aliases():
+    pairs = []
+    for sector in Cooperative.Sector:
+        label = str(sector.label)
+        names = [label, sector.value, *label.split(",")]
+        pairs.append((sector.value, names))
+    pairs.append((Cooperative.Sector.AGRICULTURE.value, ["Nông nghiệp, nông thôn", "Trồng trọt", "Chăn nuôi"]))
+    pairs.append((Cooperative.Sector.FISHERY.value, ["Thủy hải sản", "Nuôi trồng thủy sản", "Thuỷ sản"]))
+    pairs.append((Cooperative.Sector.HANDICRAFT.value, ["Tiểu thủ công nghiệp", "TTCN", "Thủ công mỹ nghệ"]))
+    pairs.append((Cooperative.Sector.CREDIT.value, ["Quỹ tín dụng nhân dân"]))
+    pairs.append((Cooperative.Sector.TRADE.value, ["Dịch vụ tổng hợp"]))
+    return _aliases(pairs)
+
+
+_SECTORS = _sector_aliases()
+
+
+def parse_sector(value):
+    key = compact(value)
+    sector = _SECTORS.get(key)
+    if sector is None and len(key) >= 4:  # "Nông nghiệp và phát triển nông thôn", "Tiểu thủ công"
+        found = {code for alias, code in _SECTORS.items() if len(alias) >= 4 and (
+            alias.startswith(key) or key.startswith(alias))}
+        if len(found) == 1:
+            sector = found.pop()
+    if sector is None:
+        labels = ", ".join(str(s.label) for s in Cooperative.Sector)
+        raise Invalid(f"lĩnh vực “{nfc(value)}” không có trong danh mục ({labels})")
+    return sector
+
+
+_ROLES = _aliases([
+    (rules.CHU_TICH_HDQT, ["Chủ tịch HĐQT", "Chủ tịch Hội đồng quản trị", "CT HĐQT", "Chủ tịch"]),
+    (rules.THANH_VIEN_HDQT, ["Thành viên HĐQT", "Thành viên Hội đồng quản trị", "Ủy viên HĐQT",
+                             "Uỷ viên HĐQT", "Ủy viên Hội đồng quản trị", "TV HĐQT", "Phó Chủ tịch HĐQT"]),
+    (rules.GIAM_DOC, ["Giám đốc", "GĐ"]),
+    (rules.TONG_GIAM_DOC, ["Tổng giám đốc", "TGĐ"]),
+    (rules.THANH_VIEN_BKS, ["Thành viên Ban kiểm soát", "Thành viên BKS", "TV BKS", "Trưởng Ban kiểm soát",
+                            "Trưởng BKS", "Ban kiểm soát"]),
+    (rules.KIEM_SOAT_VIEN, ["Kiểm soát viên", "KSV"]),
+    (rules.TO_TRUONG_THT, ["Tổ trưởng THT", "Tổ trưởng", "Tổ trưởng tổ hợp tác"]),
+    *[(code, [label, code]) for code, label in rules.ROLES],
+])
+
+
+def parse_role(value):
+    role = _ROLES.get(compact(value))
+    if role is None:
+        raise Invalid(f"chức vụ “{nfc(value)}” không có ({', '.join(label for _, label in rules.ROLES)})")
+    return role
+
+
+_GENDERS = _aliases([(rules.FEMALE, ["Nữ", "F", "Female"]), (rules.MALE, ["Nam", "M", "Male"])])
+
+
+def parse_gender(value):
+    gender = _GENDERS.get(compact(value))
+    if gender is None:
+        raise Invalid(f"giới tính “{nfc(value)}” không hiểu: ghi Nữ hoặc Nam")
+    return gender
+
+
+_OCOP_ITEM = re.compile(r"^(?P<name>.*?)[\s(\[\-–:,]*(?P<stars>\d)\s*(sao|\*|★)[\s)\]]*$", re.IGNORECASE)
+
+
+def parse_ocop(value):
+    """ "Miến dong (4 sao); Trà hoa vàng (3 sao)" -> [("Miến dong", 4), ("Trà hoa vàng", 3)]."""
+    products, seen = [], set()
+    text = value if isinstance(value, str) else str(value)
+    for item in re.split(r"[;\n\r]+", text):
+        item = nfc(item)
+        if not item:
+            continue
+        match = _OCOP_ITEM.match(item)
+        if not match or not nfc(match["name"]):
+            raise Invalid(f"sản phẩm “{item}”: ghi tên và số sao, ví dụ “Miến dong (4 sao)”")
+        name, stars = nfc(match["name"]), int(match["stars"])
+        if not 3 <= stars <= 5:
+            raise Invalid(f"sản phẩm “{name}”: OCOP chỉ có từ 3 đến 5 sao")
+        if len(name) > 200:
+            raise Invalid(f"tên sản phẩm “{name[:40]}…” quá dài (tối đa 200 ký tự)")
+        if name.casefold() in seen:
+            raise Invalid(f"sản phẩm “{name}” ghi hai lần")
+        seen.add(name.casefold())
+        products.append((name, stars))
+    return products
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the workbook
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        return f"Sheet '{self.sheet}', dòng {self.row}, cột '{self.column}': {self.reason}"
+
+
+
+@dataclass
+class SheetRows:
+    """The data rows of one sheet: (Excel row number, {column key: raw value})."""
+    title: str
+    header_row: int | None = None
+    columns: dict = field(default_factory=dict)   # key -> 0-based column index
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class WorkbookRows:
+    cooperatives: SheetRows | None
+    managers: SheetRows | None
+    errors: list = field(default_factory=list)
+
+
+def _header_index(columns):
+    index = {}
+    for key, header, aliases in columns:
+        for name in (header, *aliases):
+            index.setdefault(compact(name), key)
+    return index
+
+
+_COOP_INDEX = _header_index(COOP_COLUMNS)
+_MANAGER_INDEX = _header_index(MANAGER_COLUMNS)
+
+
+def _find_header(rows, index):
+    """(row number, {key: column index}) of the row matching most known headers."""
+    best = (None, {})
+    for number, values in rows:
+        found = {}
+        for col, value in enumerate(values):
+            if isinstance(value, str):
+                key = index.get(compact(value))
+                if key and key not in found:
+                    found[key] = col
+        if len(found) >= 2 and len(found) > len(best[1]):
+            best = (number, found)
+    return best
+
+
+def _read_sheet(ws, columns, index, required, errors):
+    sheet = SheetRows(title=nfc(ws.title))
+    rows = ws.iter_rows(values_only=True)
+    head = []
+    for number, values in enumerate(rows, start=1):
+        head.append((number, values))
+        if number >= HEADER_SCAN_ROWS:
+            break
+    header_row, found = _find_header(head, index)
+    if header_row is None:
+        errors.append(RowError(sheet.title, 1, columns[0][1],
+                               "không tìm thấy dòng tiêu đề (các cột " +
+                               ", ".join(f"“{h}”" for _, h, _ in columns) + f") trong {HEADER_SCAN_ROWS} dòng đầu"))
+        return sheet
+    sheet.header_row, sheet.columns = header_row, found
+    labels = {key: header for key, header, _ in columns}
+    for key in required:
+        if isinstance(key, tuple):  # one of several
+            if not any(k in found for k in key):
+                errors.append(RowError(sheet.title, header_row, labels[key[0]],
+                                       "thiếu cột (cần “" + "” hoặc “".join(labels[k] for k in key) + "”)"))
+        elif key not in found:
+            errors.append(RowError(sheet.title, header_row, labels[key], "thiếu cột bắt buộc"))
+    wanted = list(found.items())
+
+    def collect(number, values):
+        if number <= header_row:
+            return
+        record = {}
+        for key, col in wanted:
+            value = values[col] if col < len(values) else None
+            if not is_blank(value):
+                record[key] = value
+        if record:
+            sheet.rows.append((number, record))
+
+    for number, values in head:
+        collect(number, values)
+    for number, values in enumerate(rows, start=len(head) + 1):
+        collect(number, values)
+    return sheet
+
+
+def _is_manager_sheet(title):
+    key = compact(title)
+    return key == compact(MANAGER_SHEET) or ("canbo" in key and "quanly" in key) or key in {"quanly", "canbo"}
+
+
+def read_workbook(path_or_file):
+    """Both sheets' rows; structural problems (no header row, a missing column) as errors."""
+    from openpyxl import load_workbook
+
+    if hasattr(path_or_file, "seek"):
+        path_or_file.seek(0)
+    wb = load_workbook(path_or_file, read_only=True, data_only=True)
+    try:
+        errors = []
+        worksheets = list(wb.worksheets)
+        for ws in worksheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # files written by other tools often carry a wrong size
+        manager_ws = next((ws for ws in worksheets if _is_manager_sheet(ws.title)), None)
+        coop_ws = next((ws for ws in worksheets if ws is not manager_ws), None)
+        if coop_ws is None:
+            errors.append(RowError(worksheets[0].title if worksheets else "?", 1, HEADERS["code"],
+                                   "tệp không có sheet danh sách HTX/THT"))
+            return WorkbookRows(None, None, errors)
+        coops = _read_sheet(coop_ws, COOP_COLUMNS, _COOP_INDEX,
+                            ["code", "name", "kind", ("commune_code", "commune")], errors)
+        managers = None
+        if manager_ws is not None:
+            managers = _read_sheet(manager_ws, MANAGER_COLUMNS, _MANAGER_INDEX,
+                                   ["code", "full_name", "gender", "role"], errors)
+        return WorkbookRows(coops, managers, errors)
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------------------------------
+# The map, loaded once
+
+def _strip_prefix(key, prefixes):
+    for prefix in prefixes:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1:]
+    return key
+
+
+COMMUNE_PREFIXES = ("thi tran", "dac khu", "phuong", "xa")
+PROVINCE_PREFIXES = ("thanh pho", "tinh", "tp.", "tp")
+
+
+def _name_key(text, prefixes):
+    key = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9. ]", " ", search_key(text))).strip()
+    return _strip_prefix(key, prefixes).replace(".", "").strip()
+
+
+class MapIndex:
+    """Current provinces and communes in dicts: by code, and by name key with/without prefix."""
+
+    def __init__(self, day=None):
+        current = Area.objects.current_map(day)
+        self.provinces = {}
+        for pk, name in current.filter(level=Area.Level.PROVINCE).values_list("pk", "name"):
+            self.provinces.setdefault(_name_key(name, PROVINCE_PREFIXES), []).append((pk, name))
+        self.by_code, self.by_full, self.by_short = {}, {}, {}
+        self.names = {}
+        for pk, code, name, parent in current.filter(level=Area.Level.COMMUNE).values_list(
+                "pk", "code", "name", "parent_id"):
+            self.by_code[code] = pk
+            self.names[pk] = (code, name)
+            full = re.sub(r"\s+", " ", search_key(name)).strip()
+            self.by_full.setdefault(full, []).append((parent, pk))
+            self.by_short.setdefault(_name_key(name, COMMUNE_PREFIXES), []).append((parent, pk))
+
+    def province(self, text):
+        found = self.provinces.get(_name_key(text, PROVINCE_PREFIXES), [])
+        if not found:
+            raise Invalid(f"không có tỉnh/thành phố “{nfc(text)}” trên bản đồ hiện hành")
+        return found[0][0]
+
+    def commune_by_code(self, value):
+        code = parse_code(value)
+        if code.isdigit() and len(code) < 5:
+            code = code.zfill(5)
+        pk = self.by_code.get(code)
+        if pk is None:
+            raise Invalid(f"không có xã/phường mã “{code}” trên bản đồ hiện hành")
+        return pk
+
+    def commune_by_name(self, text, province=None):
+        full = re.sub(r"\s+", " ", search_key(text)).strip()
+        candidates = [pk for parent, pk in self.by_full.get(full, []) if province in (None, parent)]
+        if not candidates:
+            short = _name_key(text, COMMUNE_PREFIXES)
+            candidates = [pk for parent, pk in self.by_short.get(short, []) if province in (None, parent)]
+        if not candidates:
+            where = " trong tỉnh/thành phố đã ghi" if province else ""
+            raise Invalid(f"không có xã/phường “{nfc(text)}”{where} trên bản đồ hiện hành")
+        if len(candidates) > 1:
+            listed = ", ".join(f"{self.names[pk][1]} ({self.names[pk][0]})" for pk in candidates[:6])
+            hint = "ghi mã xã/phường" if province else "ghi thêm tỉnh/thành phố hoặc mã xã/phường"
+            raise Invalid(f"tên xã/phường “{nfc(text)}” không rõ, trùng {len(candidates)} đơn vị: {listed}; "
+                          f"hãy {hint}")
+        return candidates[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Validation of rows
+
+@dataclass
+class CoopRow:
+    row: int
+    code: str
+    values: dict            # model field -> value (only the fields the file sets)
+    workforce: tuple | None  # (members, female_members, workers, female_workers)
+    ocop: list | None        # [(name, stars)] or None when the column is absent
+
+
+@dataclass
+class ManagerRow:
+    row: int
+    code: str
+    full_name: str
+    gender: str
+    role: str
+    birth_year: int | None
+    set_birth_year: bool
+    trained: bool
+
+
+def _validate_coops(sheet, geo, errors, today):
+    out, seen = [], {}
+    present = set(sheet.columns)
+    for number, raw in sheet.rows:
+        row_errors = []
+
+        def err(key, reason):
+            row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))
+
+        def get(key, parser):
+            if is_blank(raw.get(key)):
+                return None
+            try:
+                return parser(raw[key])
+            except Invalid as exc:
+                err(key, str(exc))
+                return None
+
+        values = {}
+        code = get("code", parse_code)
+        if not code:
+            err("code", "thiếu mã số HTX")
+        elif len(code) > 20:
+            err("code", f"mã “{code}” quá dài (tối đa 20 ký tự)")
+        elif code in seen:
+            err("code", f"mã “{code}” đã có ở dòng {seen[code]} (mỗi HTX/THT chỉ một dòng)")
+        else:
+            seen[code] = number
+        name = get("name", parse_text)
+        if not name:
+            err("name", "thiếu tên HTX/THT")
+        elif len(name) > 255:
+            err("name", "tên quá dài (tối đa 255 ký tự)")
+        values["name"] = name
+        kind = get("kind", parse_kind)
+        if is_blank(raw.get("kind")):
+            err("kind", "thiếu loại hình (HTX, THT hoặc Liên hiệp HTX)")
+        values["kind"] = kind
+        # the commune: by code, or by name within the province
+        commune = None
+        if not is_blank(raw.get("commune_code")):
+            commune = get("commune_code", geo.commune_by_code)
+        elif not is_blank(raw.get("commune")):
+            province = None
+            if not is_blank(raw.get("province")):
+                province = get("province", geo.province)
+                if province is None:
+                    province = False  # unknown province: no commune lookup
+            if province is not False:
+                commune = get("commune", lambda v: geo.commune_by_name(v, province))
+        else:
+            col = "commune_code" if "commune_code" in present and "commune" not in present else "commune"
+            err(col, "thiếu xã/phường (ghi mã xã/phường, hoặc tỉnh/thành phố và tên xã/phường)")
+        values["commune_id"] = commune
+        if "founded_on" in present:
+            founded = get("founded_on", parse_date)
+            if founded and founded > today:
+                err("founded_on", f"ngày thành lập {founded:%d/%m/%Y} ở tương lai")
+            values["founded_on"] = founded
+        if "sector" in present:
+            sector = get("sector", parse_sector)
+            if sector:
+                values["sector"] = sector
+        if "hoi_supported" in present:
+            supported = raw.get("hoi_supported")
+            try:
+                values["hoi_supported_founding"] = parse_bool(supported)
+            except Invalid as exc:
+                err("hoi_supported", str(exc))
+        workforce = None
+        if any(k in present for k in WORKFORCE_KEYS):
+            numbers = {k: get(k, parse_count) for k in WORKFORCE_KEYS}
+            given = [k for k in WORKFORCE_KEYS if not is_blank(raw.get(k))]
+            if given:
+                for k in WORKFORCE_KEYS:
+                    if k not in given:
+                        err(k, "thiếu số liệu (ghi đủ tổng số thành viên, thành viên nữ, tổng số lao động, "
+                               "lao động nữ; không có thì ghi 0)")
+                if numbers["members"] is not None and numbers["female_members"] is not None \
+                        and numbers["female_members"] > numbers["members"]:
+                    err("female_members", f"số thành viên nữ ({numbers['female_members']}) lớn hơn tổng số "
+                                          f"thành viên ({numbers['members']})")
+                if numbers["workers"] is not None and numbers["female_workers"] is not None \
+                        and numbers["female_workers"] > numbers["workers"]:
+                    err("female_workers", f"số lao động nữ ({numbers['female_workers']}) lớn hơn tổng số "
+                                          f"lao động ({numbers['workers']})")
+                if all(numbers[k] is not None for k in WORKFORCE_KEYS):
+                    workforce = tuple(numbers[k] for k in WORKFORCE_KEYS)
+        ocop = None
+        if "ocop" in present:
+            ocop = [] if is_blank(raw.get("ocop")) else get("ocop", parse_ocop)
+        errors.extend(row_errors)
+        if not row_errors:
+            out.append(CoopRow(number, code, values, workforce, ocop))
+    return out, seen
+
+
+def _validate_managers(sheet, known_codes, errors):
+    out, seen = [], {}
+    present = set(sheet.columns)
+    for number, raw in sheet.rows:
+        row_errors = []
+
+        def err(key, reason):
+            row_errors.append(RowError(sheet.title, number, MANAGER_HEADERS[key], reason))
+
+        def get(key, parser, missing=None):
+            if is_blank(raw.get(key)):
+                if missing:
+                    err(key, missing)
+                return None
+            try:
+                return parser(raw[key])
+            except Invalid as exc:
+                err(key, str(exc))
+                return None
+
+        code = get("code", parse_code, "thiếu mã số HTX")
+        if code and code not in known_codes:
+            err("code", f"mã “{code}” không có trong sheet HTX của tệp, cũng không có trong cơ sở dữ liệu")
+        full_name = get("full_name", parse_text, "thiếu họ và tên")
+        if full_name and len(full_name) > 120:
+            err("full_name", "họ và tên quá dài (tối đa 120 ký tự)")
+        gender = get("gender", parse_gender, "thiếu giới tính (Nữ hoặc Nam)")
+        role = get("role", parse_role, "thiếu chức vụ")
+        birth_year = None
+        if "birth_year" in present:
+            birth_year = get("birth_year", parse_count)
+            if birth_year is not None and not 1920 <= birth_year <= 2015:
+                err("birth_year", f"năm sinh {birth_year} không hợp lệ (từ 1920 đến 2015)")
+        trained = False
+        if "trained" in present:
+            try:
+                trained = parse_bool(raw.get("trained"))
+            except Invalid as exc:
+                err("trained", str(exc))
+        if code and full_name and role:
+            key = (code, full_name.casefold(), role)
+            if key in seen:
+                err("full_name", f"cán bộ này với chức vụ này đã có ở dòng {seen[key]}")
+            else:
+                seen[key] = number
+        errors.extend(row_errors)
+        if not row_errors:
+            out.append(ManagerRow(number, code, full_name, gender, role, birth_year,
+                                  "birth_year" in present, trained))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The import
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+
+@dataclass
+class ImportResult:
+    cooperatives: Counts = field(default_factory=Counts)
+    managers: Counts = field(default_factory=Counts)
+    errors: list = field(default_factory=list)
+    dry_run: bool = False
+    cooperative_ids: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        return f"cooperatives: {self.cooperatives}; managers: {self.managers}"
+
+
+def _chunk_size():
+    return 900 if connection.vendor == "sqlite" else 5000
+
+
+def _chunks(items, size=None):
+    items = list(items)
+    size = size or _chunk_size()
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_existing(codes):
+    coops = {}
+    for chunk in _chunks(codes):
+        for coop in Cooperative.objects.filter(code__in=chunk):
+            coops[coop.code] = coop
+    return coops
+
+
+def _by_cooperative(queryset, ids):
+    out = []
+    for chunk in _chunks(ids):
+        out.extend(queryset.filter(cooperative_id__in=chunk))
+    return out
+
+
+def import_cooperatives(path_or_file, dry_run=False, today=None):
+    """Validates the whole file and writes it (all or nothing); returns an ImportResult."""
+    today = today or datetime.date.today()
+    result = ImportResult(dry_run=dry_run)
+    book = read_workbook(path_or_file)
+    result.errors.extend(book.errors)
+    if result.errors:  # the layout itself is wrong (no header row, a missing column): rows would only add noise
+        return result
+    geo = MapIndex()
+    coop_rows, file_codes = _validate_coops(book.cooperatives, geo, result.errors, today)
+    manager_rows = []
+    manager_codes = set()
+    if book.managers is not None and book.managers.header_row is not None:
+        manager_codes = {parse_code(raw["code"]) for _, raw in book.managers.rows if "code" in raw}
+    existing = _load_existing(set(file_codes) | manager_codes)
+    if book.managers is not None and book.managers.header_row is not None:
+        manager_rows = _validate_managers(book.managers, set(file_codes) | set(existing), result.errors)
+    if result.errors:
+        result.errors.sort(key=lambda e: (e.sheet != book.cooperatives.title, e.row))
+        return result
+    _apply(coop_rows, manager_rows, existing, result, today, dry_run)
+    return result
+
+
+def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
+    year = today.year
+    now = timezone.now()
+    existing_ids = [c.pk for c in existing.values()]
+    workforce = {w.cooperative_id: w for w in _by_cooperative(Workforce.objects.filter(year=year), existing_ids)}
+    ocop = {}
+    for product in _by_cooperative(OcopProduct.objects.all(), existing_ids):
+        ocop.setdefault(product.cooperative_id, {})[product.name.casefold()] = product
+    coop_fields = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",
+                   "founding_supported_on"]
+
+    new_coops, changed_coops = [], []
+    wf_new, wf_changed = [], []   # (code, Workforce) for new coops, Workforce for existing
+    ocop_new, ocop_changed, ocop_deleted = [], [], []
+    coop_for_code = dict(existing)
+    for row in coop_rows:
+        coop = existing.get(row.code)
+        is_new = coop is None
+        if is_new:
+            coop = Cooperative(code=row.code)
+        before = {f: getattr(coop, f) for f in coop_fields}
+        for f, v in row.values.items():
+            setattr(coop, f, v)
+        if "hoi_supported_founding" in row.values:
+            if coop.hoi_supported_founding:
+                if coop.founding_supported_on is None and coop.founded_on:
+                    coop.founding_supported_on = coop.founded_on
+            else:
+                coop.founding_supported_on = None
+        coop.search_name = search_key(coop.name)
+        changed = is_new or any(getattr(coop, f) != before[f] for f in coop_fields)
+        # workforce of the current year
+        if row.workforce is not None:
+            current = None if is_new else workforce.get(coop.pk)
+            if current is None:
+                wf = Workforce(year=year, **dict(zip(WORKFORCE_KEYS, row.workforce)))
+                wf_new.append((row.code, wf))
+                changed = True
+            elif tuple(getattr(current, k) for k in WORKFORCE_KEYS) != row.workforce:
+                for k, v in zip(WORKFORCE_KEYS, row.workforce):
+                    setattr(current, k, v)
+                wf_changed.append(current)
+                changed = True
+        # OCOP products: the file's list is the truth
+        if row.ocop is not None:
+            have = {} if is_new else ocop.get(coop.pk, {})
+            wanted = {name.casefold(): (name, stars) for name, stars in row.ocop}
+            for key, (name, stars) in wanted.items():
+                product = have.get(key)
+                if product is None:
+                    ocop_new.append((row.code, OcopProduct(name=name, stars=stars)))
+                    changed = True
+                elif product.stars != stars or product.name != name:
+                    product.stars, product.name = stars, name
+                    ocop_changed.append(product)
+                    changed = True
+            for key, product in have.items():
+                if key not in wanted:
+                    ocop_deleted.append(product.pk)
+                    changed = True
+        if is_new:
+            new_coops.append(coop)
+            result.cooperatives.created += 1
+        elif changed:
+            if any(getattr(coop, f) != before[f] for f in coop_fields):
+                coop.updated_at = now
+                changed_coops.append(coop)
+            result.cooperatives.updated += 1
+        else:
+            result.cooperatives.unchanged += 1
+        coop_for_code[row.code] = coop
+
+    # managers
+    managed_ids = {coop_for_code[m.code].pk for m in manager_rows if coop_for_code[m.code].pk}
+    managers = {}
+    for m in _by_cooperative(Manager.objects.all(), managed_ids):
+        managers[(m.cooperative_id, m.full_name.casefold(), m.role)] = m
+    trained_ids = set()
+    for chunk in _chunks([m.pk for m in managers.values()]):
+        trained_ids.update(Training.managers.through.objects.filter(manager_id__in=chunk)
+                           .values_list("manager_id", flat=True))
+    mgr_new, mgr_changed, to_train = [], [], []   # to_train: (commune_id, code, key or Manager)
+    for row in manager_rows:
+        coop = coop_for_code[row.code]
+        current = managers.get((coop.pk, row.full_name.casefold(), row.role)) if coop.pk else None
+        if current is None:
+            m = Manager(full_name=row.full_name, gender=row.gender, role=row.role, birth_year=row.birth_year)
+            mgr_new.append((row.code, m))
+            if row.trained:
+                to_train.append((coop.commune_id, m))
+            result.managers.created += 1
+            continue
+        changed = False
+        if current.gender != row.gender or (row.set_birth_year and current.birth_year != row.birth_year):
+            current.gender = row.gender
+            if row.set_birth_year:
+                current.birth_year = row.birth_year
+            mgr_changed.append(current)
+            changed = True
+        if row.trained and current.pk not in trained_ids:
+            to_train.append((coop.commune_id, current))
+            changed = True
+        if changed:
+            result.managers.updated += 1
+        else:
+            result.managers.unchanged += 1
+
+    if dry_run:
+        return
+    with transaction.atomic():
+        if new_coops:
+            _bulk_create(new_coops, Cooperative)
+        if changed_coops:
+            _bulk_update(changed_coops, Cooperative, [*coop_fields, "search_name", "updated_at"])
+        for code, obj in [*wf_new, *ocop_new, *mgr_new]:
+            obj.cooperative_id = coop_for_code[code].pk
+        if wf_new:
+            _bulk_create([w for _, w in wf_new], Workforce)
+        if wf_changed:
+            _bulk_update(wf_changed, Workforce, WORKFORCE_KEYS)
+        if ocop_deleted:
+            for chunk in _chunks(ocop_deleted):
+                OcopProduct.objects.filter(pk__in=chunk).delete()
+        if ocop_new:
+            OcopProduct.objects.bulk_create([p for _, p in ocop_new], batch_size=BATCH)
+        if ocop_changed:
+            OcopProduct.objects.bulk_update(ocop_changed, ["name", "stars"], batch_size=BATCH)
+        if mgr_new:
+            _bulk_create([m for _, m in mgr_new], Manager)
+        if mgr_changed:
+            _bulk_update(mgr_changed, Manager, ["gender", "birth_year"])
+        if to_train:
+            _attach_trainings(to_train, today)
+        file_codes = {r.code for r in coop_rows}
+        touched = [c.pk for c in coop_for_code.values() if c.code in file_codes or c.pk in managed_ids]
+        result.cooperative_ids = touched
+        services.refresh_classification(touched, on=today)
+
+
+def _bulk_create(objs, model):
+    from simple_history.utils import bulk_create_with_history
+    created = bulk_create_with_history(objs, model, batch_size=BATCH, default_change_reason=CHANGE_REASON)
+    for obj, saved in zip(objs, created):  # on databases without RETURNING the ids come back here
+        obj.pk = saved.pk
+    return created
+
+
+def _bulk_update(objs, model, fields):
+    from simple_history.utils import bulk_update_with_history
+    return bulk_update_with_history(objs, model, fields, batch_size=BATCH, default_change_reason=CHANGE_REASON)
+
+
+def _attach_trainings(to_train, today):
+    communes = {commune for commune, _ in to_train}
+    trainings = {}
+    for chunk in _chunks(communes):
+        for t in Training.objects.filter(title=TRAINING_TITLE, area_id__in=chunk).order_by("pk"):
+            trainings.setdefault(t.area_id, t)
+    missing = [Training(title=TRAINING_TITLE, starts_on=today, ends_on=today, organiser=TRAINING_ORGANISER,
+                        topic="Cán bộ quản lý đã qua đào tạo (khai trong tệp nhập dữ liệu)", area_id=commune)
+               for commune in sorted(communes - set(trainings))]
+    if missing:
+        Training.objects.bulk_create(missing, batch_size=BATCH)
+        if missing[0].pk is None:  # no RETURNING: read them back
+            for t in Training.objects.filter(title=TRAINING_TITLE, area_id__in=[t.area_id for t in missing]):
+                trainings.setdefault(t.area_id, t)
+        else:
+            for t in missing:
+                trainings[t.area_id] = t
+    Through = Training.managers.through
+    Through.objects.bulk_create(
+        [Through(training_id=trainings[commune].pk, manager_id=m.pk) for commune, m in to_train],
+        batch_size=BATCH, ignore_conflicts=True)
