@@ -1,5 +1,6 @@
 """Writes to the registry that must keep derived data true: the two classifications."""
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -32,10 +33,13 @@ def refresh_classification(cooperative_ids=None, on=None):
     rows = list(rows)
     women_managed = set(Manager.objects.filter(women_managed_q(day), cooperative__in=coops.values("pk"))
                         .values_list("cooperative_id", flat=True))
-    changed = []
+    # One UPDATE per (women-managed, many jobs) pair and chunk, not one per cooperative.
+    changed = defaultdict(list)
     for pk, old_wm, old_many, total, female in rows:
         wm, many = pk in women_managed, rules.creates_many_jobs_for_women(total, female)
         if (wm, many) != (old_wm, old_many):
-            changed.append(Cooperative(pk=pk, is_women_managed=wm, many_women_jobs=many))
-    Cooperative.objects.bulk_update(changed, ["is_women_managed", "many_women_jobs"], batch_size=2000)
-    return len(changed)
+            changed[(wm, many)].append(pk)
+    for (wm, many), pks in changed.items():
+        for i in range(0, len(pks), 5000):
+            Cooperative.objects.filter(pk__in=pks[i:i + 5000]).update(is_women_managed=wm, many_women_jobs=many)
+    return sum(len(pks) for pks in changed.values())
