@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("portal.urls_app")),
     path("ke-hoach/", include("plans.urls")),
+    path("hop-tac-xa/", include("cooperatives.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

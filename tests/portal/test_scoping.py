@@ -92,6 +92,85 @@ for _name in ("plans:edit", "plans:targets", "plans:tasks"):
     MATRIX[_name] = (lambda: {"pk": _own_plan()}, {
         "commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
         "province_admin": 200, "outsider_admin": 404, "outsider_district": 404})
+
+
+# The registry (cooperatives): one cooperative, cadre and training of Lạng Sơn.
+def _own_coop():
+    import datetime
+
+    from cooperatives import rules
+    from cooperatives.models import Cooperative
+
+    coop, created = Cooperative.objects.get_or_create(
+        code="4900000999", defaults={"name": "HTX Ma Trận", "commune": Area.resolve("06040")})
+    if created:
+        coop.managers.create(full_name="Lý Thị Ma", gender=rules.FEMALE, role=rules.GIAM_DOC)
+        coop.workforce.create(year=2025, members=10, female_members=6, workers=10, female_workers=6)
+        coop.ocop_products.create(name="Miến dong", stars=3, year=datetime.date.today().year)
+    return coop
+
+
+def _coop_kw():
+    return {"pk": _own_coop().pk}
+
+
+def _child_kw(related):
+    def build():
+        coop = _own_coop()
+        return {"pk": coop.pk, "child_pk": getattr(coop, related).get().pk}
+    return build
+
+
+def _own_training_kw():
+    import datetime
+
+    from cooperatives.models import Training
+
+    t, _created = Training.objects.get_or_create(
+        title="Tập huấn ma trận", defaults={"starts_on": datetime.date(2025, 5, 6), "ends_on": datetime.date(2025, 5, 7),
+                                            "organiser": "Hội LHPN tỉnh", "area": Area.resolve("20")})
+    return {"pk": t.pk}
+
+
+def _own_cadre_kw():
+    from cooperatives.models import Cadre
+
+    c, _created = Cadre.objects.get_or_create(full_name="Cán bộ ma trận", area=Area.resolve("06040"))
+    return {"pk": c.pk}
+
+
+_EVERYONE = {r: 200 for r in ROLES}
+_ENTRY = {"commune_editor": 200, "province_reviewer": 403, "province_leader": 403,
+          "province_admin": 200, "outsider_admin": 200, "outsider_district": 200}
+_READ_OWN = {"commune_editor": 200, "province_reviewer": 200, "province_leader": 200,
+             "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+_EDIT_OWN = {"commune_editor": 200, "province_reviewer": 403, "province_leader": 403,
+             "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+MATRIX.update({
+    "cooperatives:list": (dict, _EVERYONE),
+    "cooperatives:export": (lambda: {"fmt": "csv"}, _EVERYONE),
+    "cooperatives:create": (dict, _ENTRY),
+    "cooperatives:detail": (_coop_kw, _READ_OWN),
+    "cooperatives:history": (_coop_kw, _READ_OWN),
+    "cooperatives:edit": (_coop_kw, _EDIT_OWN),
+    "cooperatives:manager_add": (_coop_kw, _EDIT_OWN),
+    "cooperatives:manager_edit": (_child_kw("managers"), _EDIT_OWN),
+    "cooperatives:manager_delete": (_child_kw("managers"), _EDIT_OWN),
+    "cooperatives:workforce_add": (_coop_kw, _EDIT_OWN),
+    "cooperatives:workforce_edit": (_child_kw("workforce"), _EDIT_OWN),
+    "cooperatives:workforce_delete": (_child_kw("workforce"), _EDIT_OWN),
+    "cooperatives:ocop_add": (_coop_kw, _EDIT_OWN),
+    "cooperatives:ocop_edit": (_child_kw("ocop_products"), _EDIT_OWN),
+    "cooperatives:ocop_delete": (_child_kw("ocop_products"), _EDIT_OWN),
+    "cooperatives:trainings": (dict, _EVERYONE),
+    "cooperatives:training_create": (dict, _ENTRY),
+    # A province's course: read (and attendance ticked) by its communes, edited by the province.
+    "cooperatives:training": (_own_training_kw, _READ_OWN),
+    "cooperatives:training_edit": (_own_training_kw, {**_EDIT_OWN, "commune_editor": 403}),
+    "cooperatives:cadres": (dict, _EVERYONE),
+    "cooperatives:cadre_create": (dict, _ENTRY),
+    "cooperatives:cadre_edit": (_own_cadre_kw, _EDIT_OWN),
+})
 # Routes outside the matrix on purpose: log-in/out, language switch, Django's admin (superusers).
 EXEMPT = {"login", "logout", "set_language"}
 
