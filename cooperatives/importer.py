@@ -687,6 +687,8 @@ class ImportResult:
     errors: list = field(default_factory=list)
     dry_run: bool = False
     cooperative_ids: list = field(default_factory=list)
+    # (Excel row, code, name, "created" | "updated") of each cooperative the file changes
+    preview: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -722,8 +724,12 @@ def _by_cooperative(queryset, ids):
     return out
 
 
-def import_cooperatives(path_or_file, dry_run=False, today=None):
-    """Validates the whole file and writes it (all or nothing); returns an ImportResult."""
+def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
+    """Validates the whole file and writes it (all or nothing); returns an ImportResult.
+
+    within: an Area; when given (an administrator's import in the browser), every row must lie
+    inside it: a commune outside it, or a registration code that belongs to a cooperative
+    outside it, is an error like any other."""
     today = today or datetime.date.today()
     result = ImportResult(dry_run=dry_run)
     book = read_workbook(path_or_file)
@@ -739,11 +745,34 @@ def import_cooperatives(path_or_file, dry_run=False, today=None):
     existing = _load_existing(set(file_codes) | manager_codes)
     if book.managers is not None and book.managers.header_row is not None:
         manager_rows = _validate_managers(book.managers, set(file_codes) | set(existing), result.errors)
+    if within is not None:
+        _check_within(within, book, coop_rows, manager_rows, existing, result.errors)
     if result.errors:
         result.errors.sort(key=lambda e: (e.sheet != book.cooperatives.title, e.row))
         return result
     _apply(coop_rows, manager_rows, existing, result, today, dry_run)
     return result
+
+
+def _check_within(area, book, coop_rows, manager_rows, existing, errors):
+    commune_ids = {r.values["commune_id"] for r in coop_rows if "commune_id" in r.values}
+    commune_ids |= {c.commune_id for c in existing.values()}
+    paths = dict(Area.objects.filter(pk__in=commune_ids).values_list("pk", "path"))
+    outside = {pk for pk, path in paths.items() if not path.startswith(area.path)}
+    if not outside:
+        return
+    where = f"nằm ngoài địa bàn của bạn ({area.name})"
+    column = HEADERS["commune_code"] if "commune_code" in book.cooperatives.columns else HEADERS["commune"]
+    for r in coop_rows:
+        if r.values.get("commune_id") in outside:
+            errors.append(RowError(book.cooperatives.title, r.row, column, f"xã/phường {where}"))
+        elif r.code in existing and existing[r.code].commune_id in outside:
+            errors.append(RowError(book.cooperatives.title, r.row, HEADERS["code"],
+                                   f"mã “{r.code}” là của một HTX/THT {where}"))
+    for m in manager_rows:
+        if m.code in existing and existing[m.code].commune_id in outside:
+            errors.append(RowError(book.managers.title, m.row, MANAGER_HEADERS["code"],
+                                   f"mã “{m.code}” là của một HTX/THT {where}"))
 
 
 def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
@@ -809,11 +838,13 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
         if is_new:
             new_coops.append(coop)
             result.cooperatives.created += 1
+            result.preview.append((row.row, row.code, coop.name, "created"))
         elif changed:
             if any(getattr(coop, f) != before[f] for f in coop_fields):
                 coop.updated_at = now
                 changed_coops.append(coop)
             result.cooperatives.updated += 1
+            result.preview.append((row.row, row.code, coop.name, "updated"))
         else:
             result.cooperatives.unchanged += 1
         coop_for_code[row.code] = coop

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from cooperatives import views
+from cooperatives import import_views, views
 
 app_name = "cooperatives"
 urlpatterns = [
     path("", views.cooperative_list_view, name="list"),
     path("xuat.<str:fmt>", views.cooperative_export, name="export"),
     path("them/", views.cooperative_edit, name="create"),
+    path("nhap/", import_views.import_upload, name="import"),
+    path("nhap/xac-nhan/", import_views.import_confirm, name="import_confirm"),
+    path("mau-nhap.xlsx", import_views.import_template, name="import_template"),
     path("<int:pk>/", views.cooperative_detail, name="detail"),
     path("<int:pk>/sua/", views.cooperative_edit, name="edit"),
     path("<int:pk>/lich-su/", views.cooperative_history, name="history"),

@@ -146,7 +146,12 @@ _READ_OWN = {"commune_editor": 200, "province_reviewer": 200, "province_leader":
              "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
 _EDIT_OWN = {"commune_editor": 200, "province_reviewer": 403, "province_leader": 403,
              "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+_ADMIN_ONLY = {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+               "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}
 MATRIX.update({
+    "cooperatives:import": (dict, _ADMIN_ONLY),
+    "cooperatives:import_confirm": (dict, {r: 405 for r in ROLES}),  # POST only
+    "cooperatives:import_template": (dict, _EVERYONE),
     "cooperatives:list": (dict, _EVERYONE),
     "cooperatives:export": (lambda: {"fmt": "csv"}, _EVERYONE),
     "cooperatives:create": (dict, _ENTRY),
