@@ -1,8 +1,14 @@
-"""Reporting periods (DOMAIN.md §5). Reports themselves come with the reporting issue."""
+"""Reporting periods, reports and their figures, their state changes, and issued documents
+(DOMAIN.md §5). The rules live elsewhere: the workflow in reporting.services, the rollup in
+reporting.rollup (arithmetic) and reporting.selectors (database)."""
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from plans.models import Indicator
+from portal.models import Area
 
 FIRST_YEAR, LAST_YEAR = 2023, 2030
 
@@ -46,3 +52,128 @@ def standard_periods(first=FIRST_YEAR, last=LAST_YEAR):
         yield dict(code=f"{year}", kind=Period.Kind.ANNUAL, year=year,
                    starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year, 12, 31),
                    data_from=prev_dec15, data_to=datetime.date(year, 12, 14))
+
+
+# Reports -----------------------------------------------------------------------------------
+
+# Default due dates (month, day) when a plan says nothing: a few days after the Nghị định
+# 09/2019 data windows close (14/6 and 14/12).
+DEFAULT_DUE = {Period.Kind.HALF_YEAR: (6, 20), Period.Kind.ANNUAL: (12, 20)}
+
+
+class Report(models.Model):
+    """One area's report for one period: what its own level did (not a copy of the sums of
+    the areas below: the portal computes those)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+        RETURNED = "returned", _("Bị trả lại để sửa")
+        APPROVED = "approved", _("Đã duyệt")
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị"))
+    # The current province the area belongs to (its lineage root below VN), kept so that the
+    # national rollup groups by province in SQL.
+    province = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", null=True, editable=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports", verbose_name=_("kỳ báo cáo"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
+    note = models.TextField(_("thuyết minh"), blank=True)
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("gửi lần cuối"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("ngày duyệt"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["-period__year", "period__kind", "area__code"]
+        constraints = [models.UniqueConstraint(fields=["area", "period"], name="report_area_period_unique")]
+        indexes = [models.Index(fields=["status", "period"], name="report_status_period"),
+                   models.Index(fields=["province", "period", "status"], name="report_province_period")]
+
+    def __str__(self):
+        return f"{self.area.name} — {self.period.label}"
+
+    @property
+    def is_locked(self):
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ReportValue(models.Model):
+    """A figure of a report: a count in ``value``, or a ratio's ``numerator``/``denominator``
+    (its percentage is computed, never typed)."""
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="report_value_unique"),
+            models.CheckConstraint(condition=models.Q(numerator__isnull=True) | models.Q(denominator__isnull=True)
+                                   | models.Q(numerator__lte=models.F("denominator")), name="numerator_lte_denominator"),
+        ]
+
+
+class ReportTransition(models.Model):
+    """Every change of a report's state: who, when, from what to what, and the comment."""
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=Report.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Report.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+def due_date(plan, period):
+    """When a period's report is due under a plan (its setting, else the default)."""
+    setting = plan.half_year_due if period.kind == Period.Kind.HALF_YEAR else plan.annual_due
+    if setting:
+        month, day = (int(x) for x in setting.split("-"))
+    else:
+        month, day = DEFAULT_DUE[period.kind]
+    return datetime.date(period.year, month, day)
+
+
+class IssuedDocument(models.Model):
+    """A progress report issued as an administrative document: kept exactly as issued
+    (figures and text, and the PDF itself) so that it prints again unchanged."""
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="issued_documents")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="issued_documents")
+    milestone = models.PositiveSmallIntegerField()
+    number = models.CharField(_("số, ký hiệu"), max_length=40)
+    place = models.CharField(_("địa danh"), max_length=80)
+    issued_on = models.DateField(_("ngày ban hành"))
+    parent_body = models.CharField(_("cơ quan chủ quản"), max_length=120, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=160)
+    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=120)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120)
+    signer_name = models.CharField(_("người ký"), max_length=120)
+    recipients = models.TextField(_("nơi nhận"))
+    assessment = models.TextField(_("đánh giá"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    figures = models.JSONField(_("số liệu khi ban hành"))
+    pdf = models.BinaryField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("văn bản đã ban hành")
+        verbose_name_plural = _("văn bản đã ban hành")
+        ordering = ["-issued_on", "-pk"]

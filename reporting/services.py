@@ -1,0 +1,132 @@
+"""The report workflow (DOMAIN.md §5): draft → submitted → approved, or submitted →
+returned (with the reviewer's comment) → submitted again. Approved reports are locked; every
+change of state is a ReportTransition (who, when, comment); two people saving the same report
+cannot overwrite each other silently (optimistic locking on Report.version)."""
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from plans.models import Indicator
+from portal.models import Area
+from reporting.models import Report, ReportTransition, ReportValue
+
+S = Report.Status
+
+
+class ConcurrentEdit(Exception):
+    """Someone saved the report after this user opened it."""
+
+
+def province_of(area):
+    """The current province whose lineage holds the area (None for the country)."""
+    ids = [int(p) for p in area.path.strip("/").split("/")]
+    if len(ids) < 2:
+        return None
+    return Area.objects.get(pk=ids[1]) if ids[1] != area.pk else area
+
+
+def get_or_create_report(*, area, period, user=None):
+    report, created = Report.objects.get_or_create(
+        area=area, period=period, defaults={"created_by": user, "updated_by": user, "province": province_of(area)})
+    return report
+
+
+def _transition(report, to_status, user, comment=""):
+    ReportTransition.objects.create(report=report, from_status=report.status, to_status=to_status, by=user,
+                                    comment=comment)
+    report.status = to_status
+
+
+@transaction.atomic
+def save_values(report, *, values, version, user, note=None):
+    """values: {indicator code: {"value": x} or {"numerator": n, "denominator": d}}.
+    Refuses a locked report and a stale version (ConcurrentEdit)."""
+    if not report.is_editable:
+        raise PermissionDenied("Báo cáo đã gửi hoặc đã duyệt, không sửa được.")
+    claimed = Report.objects.filter(pk=report.pk, version=version, status__in=[S.DRAFT, S.RETURNED]).update(
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now(),
+        **({"note": note} if note is not None else {}))
+    if not claimed:
+        raise ConcurrentEdit()
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=values)}
+    errors = {}
+    existing = {v.indicator_id: v for v in report.values.all()}
+    for code, figure in values.items():
+        ind = indicators[code]
+        row = existing.get(ind.pk) or ReportValue(report=report, indicator=ind)
+        if ind.kind == Indicator.Kind.RATIO:
+            num, den = figure.get("numerator"), figure.get("denominator")
+            if (num is None) != (den is None):
+                errors[code] = "Cần nhập cả tử số và mẫu số."
+            elif den is not None and (den <= 0 or num < 0):
+                errors[code] = "Mẫu số phải lớn hơn 0 và tử số không âm."
+            elif num is not None and num > den:
+                errors[code] = "Tử số không được lớn hơn mẫu số."
+            row.value, row.numerator, row.denominator = None, num, den
+        else:
+            v = figure.get("value")
+            if v is not None and v < 0:
+                errors[code] = "Số liệu không được âm."
+            row.value, row.numerator, row.denominator = v, None, None
+        if row.pk is None and row.value is None and row.numerator is None:
+            continue
+        row.save()
+    if errors:
+        raise ValidationError(errors)
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def submit(report, *, user):
+    if not user.can_enter_data:
+        raise PermissionDenied("Chỉ cán bộ nhập liệu mới gửi được báo cáo.")
+    if report.status not in (S.DRAFT, S.RETURNED):
+        raise ValidationError("Chỉ gửi được báo cáo đang là bản nháp hoặc bị trả lại.")
+    now = timezone.now()
+    _transition(report, S.SUBMITTED, user)
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.version += 1
+    report.save(update_fields=["status", "submitted_at", "first_submitted_at", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def return_report(report, *, user, comment):
+    _check_reviewer(report, user)
+    if report.status != S.SUBMITTED:
+        raise ValidationError("Chỉ trả lại được báo cáo đang chờ duyệt.")
+    if not comment.strip():
+        raise ValidationError("Hãy ghi lý do trả lại để người nhập biết cần sửa gì.")
+    _transition(report, S.RETURNED, user, comment.strip())
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def approve(report, *, user, comment=""):
+    _check_reviewer(report, user)
+    if report.status != S.SUBMITTED:
+        raise ValidationError("Chỉ duyệt được báo cáo đang chờ duyệt.")
+    _transition(report, S.APPROVED, user, comment)
+    report.approved_at = timezone.now()
+    report.version += 1
+    report.save(update_fields=["status", "approved_at", "version", "updated_at"])
+    return report
+
+
+def _check_reviewer(report, user):
+    if not user.can_review:
+        raise PermissionDenied("Chỉ cán bộ kiểm duyệt mới trả lại hoặc duyệt được báo cáo.")
+    if user.area_id == report.area_id and user.area.level > 0:
+        # A reviewer reviews the areas below her, not her own level's report.
+        raise PermissionDenied("Báo cáo của chính cấp mình do cấp trên duyệt.")
+
+
+def to_decimal(value):
+    return None if value is None else Decimal(str(value))
