@@ -1,0 +1,335 @@
+"""The rollup's database work: a fixed handful of aggregate queries, whatever the size of the
+area (the national page runs the same queries as a commune's). The arithmetic is in
+reporting.rollup; pages, exports and `manage.py progress` all call ``progress()``.
+"""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import RowNumber
+
+from plans.models import Indicator, Plan, Target
+from portal.models import Area
+from portal.scoping import area_q
+from reporting import rollup
+from reporting.models import Period, Report, ReportValue, due_date
+
+S = Report.Status
+
+
+def counting_statuses(include_submitted=False):
+    return [S.APPROVED, S.SUBMITTED] if include_submitted else [S.APPROVED]
+
+
+# Plans ----------------------------------------------------------------------------------
+
+def covering_plans(area):
+    """Plans whose area is this area or one above it, most specific first."""
+    ids = [*area.ancestor_ids(), area.pk]
+    plans = Plan.objects.filter(area_id__in=ids).exclude(kind=Plan.Kind.REFERENCE).select_related("area")
+    return sorted(plans, key=lambda p: (-p.area.level, -(p.issued_on or datetime.date.min).toordinal()))
+
+
+def default_plan(area, milestone):
+    """The most specific covering plan with targets for the milestone (else the Đề án)."""
+    plans = covering_plans(area)
+    with_targets = set(Target.objects.filter(plan__in=plans, milestone=milestone).values_list("plan_id", flat=True))
+    for plan in plans:
+        if plan.pk in with_targets:
+            return plan
+    return next((p for p in plans if p.kind == Plan.Kind.DE_AN), plans[0] if plans else None)
+
+
+def find_plan(number_or_key):
+    plan = Plan.objects.filter(Q(number=number_or_key) | Q(key=number_or_key)).select_related("area").first()
+    if plan is None:
+        raise Plan.DoesNotExist(f"Không có kế hoạch số hoặc mã “{number_or_key}”")
+    return plan
+
+
+def plan_milestones(plan):
+    return sorted(set(plan.targets.values_list("milestone", flat=True))) or [plan.year_end]
+
+
+# The map below an area --------------------------------------------------------------------
+
+@dataclass
+class Child:
+    key: int
+    area: Area | None      # None: the area's own report ("cấp mình")
+    label: str
+
+
+def children_of(area):
+    """The units one level down in the lineage (old and new), keyed by id; one query."""
+    depth = len(area.path.strip("/").split("/"))
+    rows = Area.objects.inside(area).exclude(pk=area.pk)
+    if area.level == Area.Level.COUNTRY:
+        rows = rows.filter(level=Area.Level.PROVINCE)
+    rows = rows.only("id", "code", "name", "path", "level",
+                                                              "valid_from", "valid_to", "division_type")
+    out = {}
+    for a in rows:
+        if len(a.path.strip("/").split("/")) == depth + 1:
+            out[a.pk] = a
+    return out
+
+
+def child_key(area, path):
+    """Which child of ``area`` a unit with this path belongs to (its own id for the area itself)."""
+    parts = path.strip("/").split("/")
+    depth = len(area.path.strip("/").split("/"))
+    return int(parts[depth]) if len(parts) > depth else area.pk
+
+
+# The rollup -----------------------------------------------------------------------------
+
+@dataclass
+class Progress:
+    area: Area
+    plan: Plan
+    milestone: int
+    as_of: datetime.date
+    include_submitted: bool
+    window_start: datetime.date
+    window_end: datetime.date
+    evaluation_date: datetime.date
+    share: object
+    lines: list
+    periods: list
+    children: dict = field(default_factory=dict)
+    completeness: list = field(default_factory=list)
+
+    def as_json(self):
+        return {
+            "area": self.area.code,
+            "milestone": self.milestone,
+            "plan": self.plan.number or self.plan.key,
+            "as_of": self.as_of.isoformat(),
+            "include_submitted": self.include_submitted,
+            "indicators": [_line_json(line) for line in self.lines],
+        }
+
+
+def _line_json(line):
+    t = line.target
+    data = {
+        "code": line.indicator.code,
+        "actual": rollup.number(line.actual),
+        "numerator": rollup.number(line.figure.numerator) if line.indicator.kind == "ratio" else None,
+        "denominator": rollup.number(line.figure.denominator) if line.indicator.kind == "ratio" else None,
+        "target": None if t is None else {"form": t.form, "low": rollup.number(t.low), "high": rollup.number(t.high)},
+        "achieved": line.achieved,
+        "percent_of_target": rollup.number(line.percent_of_target),
+        "status": line.status,
+    }
+    if t is not None and (t.per_unit or t.area_group):
+        data["target"].update(per_unit=t.per_unit or None, area_group=t.area_group or None)
+    return data
+
+
+def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False, breakdown=True):
+    as_of = as_of or datetime.date.today()
+    plan = plan or default_plan(area, milestone)
+    start, end = rollup.window(plan, milestone)
+    evaluation = rollup.evaluation_date(end, as_of, area.valid_to)
+    share = rollup.elapsed_share(start, end, as_of)
+    targets = list(Target.objects.filter(plan=plan, milestone=milestone).select_related("indicator")
+                   .order_by("indicator__order", "indicator__code", "area_group", "per_unit"))
+    if targets:
+        indicators = list({t.indicator_id: t.indicator for t in targets}.values())
+    else:
+        indicators = list(Indicator.objects.filter(in_catalog=True).order_by("order"))
+    periods = list(Period.objects.filter(year__gte=start.year, year__lte=end.year, starts_on__lte=as_of)
+                   .order_by("ends_on"))
+    national = area.level == Area.Level.COUNTRY
+    flows, stocks = _facts(area, indicators, periods, evaluation, counting_statuses(include_submitted), national)
+
+    children = children_of(area) if breakdown else {}
+
+    def group_of(row):  # the H1/annual test runs inside a province, or inside the asked area
+        return row["province"] if national else area.pk
+
+    def child_of(row):
+        return row["province"] if national else child_key(area, row["path"])
+
+    lines = []
+    line_for = {}
+    for ind in indicators:
+        ind_flows = [r for r in flows if r["code"] == ind.code]
+        ind_stocks = [r for r in stocks if r["code"] == ind.code]
+        if ind.over_time == Indicator.OverTime.FLOW:
+            total = rollup.flow_total([_flow_row(r, group_of(r)) for r in ind_flows])
+            per_child = defaultdict(list)
+            for r in ind_flows:
+                per_child[child_of(r)].append(_flow_row(r, child_of(r)))
+            child_figures = {k: rollup.flow_total(v) for k, v in per_child.items()}
+            trend = rollup.flow_by_year([_flow_row(r, group_of(r)) for r in ind_flows])
+        else:
+            total = rollup.add(_figure(r) for r in ind_stocks)
+            per_child = defaultdict(list)
+            for r in ind_stocks:
+                per_child[child_of(r)].append(_figure(r))
+            child_figures = {k: rollup.add(v) for k, v in per_child.items()}
+            trend = _stock_trend(ind_flows)
+        line_for[ind.pk] = (total, child_figures, trend)
+    for t in targets or [None] * len(indicators):
+        ind = t.indicator if t is not None else indicators[len(lines)]
+        total, child_figures, trend = line_for[ind.pk]
+        line = rollup.evaluate(t, ind, total, share)
+        line.trend = trend
+        for key, fig in child_figures.items():
+            child_line = rollup.evaluate(t, ind, fig, share)
+            line.children[key] = child_line
+        lines.append(line)
+    result = Progress(area=area, plan=plan, milestone=milestone, as_of=as_of, include_submitted=include_submitted,
+                      window_start=start, window_end=end, evaluation_date=evaluation, share=share, lines=lines,
+                      periods=periods, children=children)
+    if breakdown:
+        result.completeness = completeness(area, plan, periods, children, national, as_of)
+    return result
+
+
+def _flow_row(r, group):
+    return rollup.FlowRow(group=group, year=r["year"], kind=r["kind"], figure=_figure(r))
+
+
+def _figure(r):
+    return rollup.Figure(r["v"], r["n"], r["d"])
+
+
+def _stock_trend(rows):
+    """Stocks over time: per period, the sum of the values reported for that period."""
+    by_period = defaultdict(list)
+    for r in rows:
+        by_period[(r["year"], r["kind"])].append(_figure(r))
+    return {f"{y}-H1" if k == rollup.HALF else str(y): rollup.add(v) for (y, k), v in sorted(by_period.items())}
+
+
+def _facts(area, indicators, periods, evaluation, statuses, national):
+    """Two aggregate queries: flow sums per (group, year, kind, indicator), and for stocks
+    the latest report of each area in existence on the evaluation date."""
+    base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
+                                      indicator__in=indicators)
+    if not national:
+        base = base.filter(report__area__path__startswith=area.path)
+    group = ["report__province"] if national else ["report__area", "report__area__path"]
+    names = {"report__province": "province", "report__area": "area_id", "report__area__path": "path"}
+    flow_qs = (base.filter(indicator__over_time=Indicator.OverTime.FLOW)
+               .values(*group, "report__period__year", "report__period__kind", "indicator__code")
+               .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+    stock_kinds = [i for i in indicators if i.over_time == Indicator.OverTime.STOCK]
+    flows = [_rename(r, names) for r in flow_qs]
+    stocks = []
+    if stock_kinds:
+        in_existence = (Q(report__area__valid_from__isnull=True) | Q(report__area__valid_from__lte=evaluation)) & (
+            Q(report__area__valid_to__isnull=True) | Q(report__area__valid_to__gte=evaluation))
+        latest = (base.filter(indicator__in=stock_kinds, report__period__starts_on__lte=evaluation)
+                  .filter(in_existence)
+                  .annotate(rank=Window(RowNumber(), partition_by=[F("report__area"), F("indicator")],
+                                        order_by=[F("report__period__ends_on").desc()]))
+                  .filter(rank=1)
+                  .values("report__province", "report__area", "report__area__path", "report__period__year",
+                          "report__period__kind", "indicator__code", "value", "numerator", "denominator"))
+        stocks = [{"province": r["report__province"], "area_id": r["report__area"], "path": r["report__area__path"],
+                   "year": r["report__period__year"], "kind": r["report__period__kind"],
+                   "code": r["indicator__code"], "v": r["value"], "n": r["numerator"], "d": r["denominator"]}
+                  for r in latest]
+        # the trend of stocks reads every period's values (flow_qs shape)
+        trend_qs = (base.filter(indicator__in=stock_kinds)
+                    .values("report__period__year", "report__period__kind", "indicator__code")
+                    .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+        flows += [{"province": None, "area_id": None, "path": area.path, "year": r["report__period__year"],
+                   "kind": r["report__period__kind"], "code": r["indicator__code"], "v": r["v"], "n": r["n"],
+                   "d": r["d"], "stock_trend": True} for r in trend_qs]
+    return flows, stocks
+
+
+def _rename(r, names):
+    out = {names.get(k, k): v for k, v in r.items()}
+    out["year"] = out.pop("report__period__year")
+    out["kind"] = out.pop("report__period__kind")
+    out["code"] = out.pop("indicator__code")
+    out.setdefault("province", None)
+    out.setdefault("path", None)
+    return out
+
+
+# Completeness ------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    status: str        # "on_time", "late", "pending" (draft/returned), "missing", "n/a"
+    report: object = None
+
+
+@dataclass
+class Tally:
+    """A province's units for one period (national completeness)."""
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def missing(self):
+        return max(self.expected - self.on_time - self.late, 0)
+
+
+def completeness(area, plan, periods, children, national, as_of):
+    """For each child × period: reported on time, late, not (yet) sent, or not applicable
+    (the unit did not exist on the period's last day). One query for the reports.
+    Nationally, per province: how many of its reporting units (districts before 1/7/2025,
+    communes after) sent the period's report on time, late, or not at all."""
+    if national:
+        return _national_completeness(plan, periods, children)
+    if not children:
+        children = {area.pk: area}
+    reports = Report.objects.filter(area_id__in=list(children), period__in=periods).only(
+        "id", "area_id", "period_id", "status", "first_submitted_at")
+    by_cell = {(r.area_id, r.period_id): r for r in reports}
+    rows = []
+    for key, child in sorted(children.items(), key=lambda kv: (kv[1].level, kv[1].code)):
+        cells = []
+        for p in periods:
+            exists = child.exists_on(p.ends_on)
+            r = by_cell.get((key, p.pk))
+            due = due_date(plan, p)
+            if not exists:
+                cells.append(Cell("n/a", r))
+            elif r is None or r.first_submitted_at is None:
+                cells.append(Cell("missing" if as_of > due else "pending", r))
+            elif r.first_submitted_at.date() <= due:
+                cells.append(Cell("on_time", r))
+            else:
+                cells.append(Cell("late", r))
+        rows.append((child, cells))
+    return rows
+
+
+def _national_completeness(plan, periods, provinces):
+    from django.db.models import Count
+
+    root = {}  # area id -> current province id, from lineage paths (one query over the map)
+    units = defaultdict(list)
+    for pk, path, level, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
+            "pk", "path", "level", "valid_from", "valid_to"):
+        province = int(path.strip("/").split("/")[1])
+        root[pk] = province
+        units[province].append((vf, vt))
+    on_time = Q()
+    for p in periods:
+        on_time |= Q(period=p, first_submitted_at__date__lte=due_date(plan, p))
+    counts = (Report.objects.filter(period__in=periods, first_submitted_at__isnull=False,
+                                    area__level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
+              .values("province", "period").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
+    sent = {(r["province"], r["period"]): (r["sent"], r["on_time"]) for r in counts}
+    rows = []
+    for key, province in sorted(provinces.items(), key=lambda kv: kv[1].code):
+        cells = []
+        for p in periods:
+            expected = sum(1 for vf, vt in units[key] if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
+            n_sent, n_on_time = sent.get((key, p.pk), (0, 0))
+            cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time))
+        rows.append((province, cells))
+    return rows
