@@ -165,7 +165,8 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
             for r in ind_flows:
                 per_child[child_of(r)].append(_flow_row(r, child_of(r)))
             child_figures = {k: rollup.flow_total(v) for k, v in per_child.items()}
-            trend = rollup.flow_by_year([_flow_row(r, group_of(r)) for r in ind_flows])
+            trend = {str(year): f for year, f in
+                     rollup.flow_by_year([_flow_row(r, group_of(r)) for r in ind_flows]).items()}
         else:
             total = rollup.add(_figure(r) for r in ind_stocks)
             per_child = defaultdict(list)

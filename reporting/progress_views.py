@@ -1,0 +1,117 @@
+"""The progress page: where an area stands against its plan's targets, the areas below it,
+the trend and who has reported; and its exports. Everything comes from
+reporting.selectors.progress (the same rollup as `manage.py progress`)."""
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from plans.targets import describe
+from portal.models import Area
+from portal.scoping import can_see_area
+from reporting import rollup
+from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
+
+STATUS_CLASS = {rollup.ACHIEVED: "success", rollup.ON_TRACK: "info", rollup.BEHIND: "warning",
+                rollup.NO_DATA: "secondary", rollup.NOT_EVALUATED: "light"}
+
+
+def _area(request, code):
+    try:
+        area = Area.resolve(code)
+    except Area.DoesNotExist:
+        raise Http404("Không có đơn vị này") from None
+    if not can_see_area(request.user, area):
+        raise Http404("Ngoài địa bàn của bạn")
+    return area
+
+
+def parse_request(request, area):
+    """The page's choices from the query string: plan, milestone, as-of, submitted switch."""
+    plans = covering_plans(area)
+    milestone = request.GET.get("moc")
+    milestone = int(milestone) if milestone and milestone.isdigit() else None
+    plan = next((p for p in plans if p.key == request.GET.get("ke_hoach")), None)
+    if plan is None:
+        plan = default_plan(area, milestone or 2025) if plans else None
+    if plan is None:
+        raise Http404("Chưa có kế hoạch nào cho địa bàn này")
+    milestones = plan_milestones(plan)
+    if milestone not in milestones:
+        milestone = min((m for m in milestones if m >= datetime.date.today().year), default=milestones[-1])
+    try:
+        as_of = datetime.date.fromisoformat(request.GET["ngay"]) if request.GET.get("ngay") else None
+    except ValueError:
+        as_of = None
+    return {"plan": plan, "plans": plans, "milestone": milestone, "milestones": milestones, "as_of": as_of,
+            "include_submitted": request.GET.get("cho_duyet") == "1"}
+
+
+@require_safe
+def my_progress(request):
+    return redirect("progress:area", code=request.user.area.code)
+
+
+@require_safe
+def area_progress(request, code):
+    area = _area(request, code)
+    choice = parse_request(request, area)
+    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                    include_submitted=choice["include_submitted"])
+    for line in prog.lines:
+        line.written = describe(line.target) if line.target else ""
+        line.css = STATUS_CLASS[line.status]
+        line.label = rollup.STATUS_LABELS[line.status]
+    children = []
+    for key, child in sorted(prog.children.items(), key=lambda kv: (kv[1].level, kv[1].is_old, kv[1].code)):
+        cells = []
+        for line in prog.lines:
+            c = line.children.get(key)
+            cells.append({"actual": c.actual if c else None, "css": STATUS_CLASS[c.status] if c else "secondary",
+                          "label": rollup.STATUS_LABELS[c.status] if c else rollup.STATUS_LABELS[rollup.NO_DATA]})
+        children.append({"area": child, "cells": cells, "visible": can_see_area(request.user, child)})
+    years = sorted({k for line in prog.lines for k in line.trend})
+    chart = {
+        "labels": [line.indicator.code for line in prog.lines],
+        "percent": [float(line.percent_of_target) if line.percent_of_target is not None else None
+                    for line in prog.lines],
+    }
+    crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
+              if can_see_area(request.user, a)]
+    return render(request, "reporting/progress.html", {
+        "nav": "progress", "area": area, "prog": prog, "children": children, "years": years, "chart": chart,
+        "query": request.GET.urlencode(), **choice,
+        "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
+        "completeness_national": area.level == Area.Level.COUNTRY,
+    })
+
+
+@require_safe
+def area_progress_export(request, code, fmt):
+    from reporting.exports import export_progress
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404()
+    area = _area(request, code)
+    choice = parse_request(request, area)
+    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                    include_submitted=choice["include_submitted"])
+    filename, mimetype, data = export_progress(prog, fmt)
+    return HttpResponse(data, content_type=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@require_safe
+def area_progress_pdf(request, code):
+    """A draft PDF of the page (not issued: no number, no signature)."""
+    from reporting.pdf import render_progress_pdf
+
+    area = _area(request, code)
+    choice = parse_request(request, area)
+    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                    include_submitted=choice["include_submitted"])
+    return HttpResponse(render_progress_pdf(prog), content_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="du-thao-tien-do-{area.code}.pdf"'})

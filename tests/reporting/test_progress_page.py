@@ -1,0 +1,103 @@
+"""The progress page: figures, breakdown, completeness, drill-down, the submitted switch,
+scoping (404 outside the user's area) and a flat query count."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.models import Area
+from tests.reporting.factories import report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    report("178", "2024", HTX_MOI=3)
+    report("06040", "2025", HTX_MOI=6, NU_QL_DAO_TAO_TL=(8, 10))
+    other = Area.resolve("20").children.filter(level=Area.Level.COMMUNE).exclude(code="06040").first()
+    report(other.code, "2025", "submitted", HTX_MOI=10)
+    return other
+
+
+def url(code, **params):
+    from urllib.parse import urlencode
+
+    return reverse("progress:area", args=[code]) + ("?" + urlencode(params) if params else "")
+
+
+def test_province_page_shows_targets_actuals_and_status(client_for, users, data):
+    page = client_for(users["province_reviewer"]).get(url("20", moc=2025, ngay="2026-01-15")).content.decode()
+    assert "từ 20 - 25 HTX" in page
+    assert 'data-indicator="HTX_MOI"' in page
+    row = page.split('data-indicator="HTX_MOI"')[1].split("</tr>")[0]
+    assert ">9<" in row and "45,0 %" in row and "Chậm tiến độ" in row
+    assert "80,00 %" in page and "8/10" in page
+    assert "chỉ báo cáo đã duyệt" in page
+
+
+def test_the_switch_adds_submitted_reports_labelled(client_for, users, data):
+    page = client_for(users["province_reviewer"]).get(url("20", moc=2025, ngay="2026-01-15", cho_duyet=1)).content.decode()
+    row = page.split('data-indicator="HTX_MOI"')[1].split("</tr>")[0]
+    assert ">19<" in row and "gồm cả báo cáo chờ duyệt" in page
+
+
+def test_breakdown_drills_down_and_completeness_shows_who_reported(client_for, users, data):
+    client = client_for(users["province_reviewer"])
+    page = client.get(url("20", moc=2025, ngay="2026-01-15")).content.decode()
+    assert 'id="children-table"' in page and "Xã Thất Khê" in page and "Thành phố Lạng Sơn" in page
+    assert reverse("progress:area", args=["06040"]) in page
+    assert 'id="completeness-table"' in page and "Đúng hạn" in page and "Chưa gửi" in page
+    commune = client.get(url("06040", moc=2025, ngay="2026-01-15")).content.decode()
+    assert "Xã Thất Khê" in commune
+
+
+def test_national_page_for_a_national_user(client_for, users, data):
+    page = client_for(users["national_admin"]).get(url("VN", moc=2025, ngay="2026-01-15")).content.decode()
+    assert "01/QĐ-TTg" in page and "Lạng Sơn" in page and 'id="completeness-table"' in page
+
+
+def test_another_area_is_404(client_for, users, data):
+    client = client_for(users["outsider_district"])
+    assert client.get(url("20")).status_code == 404
+    assert client.get(url("06040")).status_code == 404
+    assert client.get(reverse("progress:export", args=["20", "xlsx"])).status_code == 404
+    assert client.get(reverse("progress:pdf", args=["20"])).status_code == 404
+    commune = client_for(users["commune_editor"])
+    assert commune.get(url("20")).status_code == 404        # above her area
+    assert commune.get(url("VN")).status_code == 404
+    assert commune.get(url("99999")).status_code == 404
+
+
+def test_my_progress_goes_to_my_area(client_for, users):
+    response = client_for(users["commune_editor"]).get(reverse("progress:mine"))
+    assert response.status_code == 302 and response.url == reverse("progress:area", args=["06040"])
+
+
+def test_query_count_does_not_grow_with_data(client_for, users, data):
+    client = client_for(users["national_admin"])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url("VN", moc=2025))
+    for code in ("01", "12", "56"):
+        commune = Area.resolve(code).children.filter(level=Area.Level.COMMUNE).first()
+        report(commune.code, "2025", THT_MOI=2)
+        report(code, "2025-H1", THT_MOI=1)  # the province itself (old Khánh Hòa for 56)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url("VN", moc=2025))
+    assert len(small) == len(large)
+
+
+def test_xlsx_export_of_the_page(client_for, users, data):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(users["province_reviewer"]).get(
+        reverse("progress:export", args=["20", "xlsx"]) + "?moc=2025&ngay=2026-01-15")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert "HTX_MOI" in values and 9 in values
+    assert datetime.date(2026, 1, 15)
