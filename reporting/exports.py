@@ -1,0 +1,222 @@
+"""The progress rollup (reporting.selectors.progress) as a spreadsheet or CSV.
+
+    progress_rows(progress)        -> [header, *rows] of the targets table (numbers as numbers)
+    progress_xlsx(progress)        -> bytes: sheets "Tiến độ", "Theo đơn vị", "Tình hình báo cáo"
+    export_progress(progress, fmt) -> (filename, mimetype, bytes), fmt "xlsx" or "csv"
+
+A ratio's "Thực hiện" is its percentage as a number (80.0 for 80 %, as in the JSON of
+`manage.py progress`), with its numerator and denominator beside it; "% mục tiêu" likewise.
+"""
+import csv
+import datetime
+import io
+
+from plans.targets import describe
+from reporting import rollup
+from reporting.selectors import Tally
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv; charset=utf-8"
+SHEET_PROGRESS, SHEET_CHILDREN, SHEET_COMPLETENESS = "Tiến độ", "Theo đơn vị", "Tình hình báo cáo"
+TARGET_HEADERS = ["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tử số", "Mẫu số", "% mục tiêu", "Trạng thái"]
+CELL_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi", "pending": "Chưa đến hạn",
+               "n/a": "—"}
+APPROVED_ONLY, WITH_SUBMITTED = "Chỉ gồm báo cáo đã duyệt", "Gồm cả báo cáo chờ duyệt"
+
+COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.00", '0.00" %"'
+
+
+def _num(value):
+    return rollup.number(value)
+
+
+def _is_ratio(line):
+    return line.indicator.kind == "ratio"
+
+
+def progress_rows(progress):
+    """The targets table: a header row, then one row per target (per indicator when the plan
+    has no targets for the milestone)."""
+    rows = [list(TARGET_HEADERS)]
+    for line in progress.lines:
+        ratio = _is_ratio(line)
+        rows.append([
+            line.indicator.code,
+            line.indicator.name,
+            describe(line.target) if line.target is not None else "",
+            _num(line.actual),
+            _num(line.figure.numerator) if ratio else None,
+            _num(line.figure.denominator) if ratio else None,
+            _num(line.percent_of_target),
+            rollup.STATUS_LABELS.get(line.status, line.status),
+        ])
+    return rows
+
+
+def scope_label(progress):
+    return WITH_SUBMITTED if progress.include_submitted else APPROVED_ONLY
+
+
+def plan_label(plan):
+    return f"{plan.number} — {plan.title}" if plan.number else plan.title
+
+
+def title_block(progress):
+    """(label, value) pairs above the table."""
+    area = progress.area
+    until = f" (đến {area.valid_to:%d/%m/%Y})" if area.valid_to else ""
+    return [
+        ("Địa bàn", f"{area.name} (mã {area.code}){until}"),
+        ("Kế hoạch", plan_label(progress.plan)),
+        ("Mốc", f"Năm {progress.milestone} (tính từ {progress.window_start:%d/%m/%Y} "
+                f"đến {progress.window_end:%d/%m/%Y})"),
+        ("Số liệu đến ngày", f"{progress.as_of:%d/%m/%Y}"),
+        ("Ngày đánh giá số liệu thời điểm", f"{progress.evaluation_date:%d/%m/%Y}"),
+        ("Phạm vi", scope_label(progress)),
+    ]
+
+
+def _count_format(value):
+    """Whole numbers without decimals; rollup.number gives a float only when not whole."""
+    return DECIMAL_FORMAT if isinstance(value, float) else COUNT_FORMAT
+
+
+def _children_sorted(progress):
+    return sorted(progress.children.items(),
+                  key=lambda kv: (kv[1].level, kv[1].code, kv[1].valid_from or datetime.date.min))
+
+
+def _child_label(child):
+    return f"{child.name} (đến {child.valid_to:%d/%m/%Y})" if child.valid_to else child.name
+
+
+def progress_xlsx(progress):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE7F0")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header(ws, row, values):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.font, cell.fill, cell.alignment = bold, head_fill, wrap
+
+    def widths(ws, sizes):
+        for col, size in enumerate(sizes, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = size
+
+    wb = Workbook()
+
+    # Sheet 1: the targets
+    ws = wb.active
+    ws.title = SHEET_PROGRESS
+    ws.cell(row=1, column=1, value=f"TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU — {progress.area.name.upper()}").font = Font(
+        bold=True, size=13)
+    row = 2
+    for label, value in title_block(progress):
+        ws.cell(row=row, column=1, value=label).font = bold
+        ws.cell(row=row, column=2, value=value)
+        row += 1
+    row += 1
+    header(ws, row, TARGET_HEADERS)
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    for line, values in zip(progress.lines, progress_rows(progress)[1:]):
+        row += 1
+        ratio = _is_ratio(line)
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            if col == 2 or col == 3:
+                cell.alignment = wrap
+        actual = ws.cell(row=row, column=4)
+        actual.number_format = PERCENT_FORMAT if ratio else _count_format(values[3])
+        ws.cell(row=row, column=5).number_format = _count_format(values[4])
+        ws.cell(row=row, column=6).number_format = _count_format(values[5])
+        ws.cell(row=row, column=7).number_format = PERCENT_FORMAT
+    widths(ws, [22, 60, 28, 12, 10, 10, 12, 22])
+
+    # Sheet 2: each unit below
+    ws = wb.create_sheet(SHEET_CHILDREN)
+    ws.cell(row=1, column=1, value=f"Thực hiện theo đơn vị — {progress.area.name}, mốc {progress.milestone} "
+                                   f"({scope_label(progress).lower()})").font = bold
+    columns = []  # one per indicator (an indicator with several targets, e.g. by area group, once)
+    seen = set()
+    for line in progress.lines:
+        if line.indicator.code not in seen:
+            seen.add(line.indicator.code)
+            columns.append(line)
+    header(ws, 3, ["Mã", "Đơn vị", *[line.indicator.code for line in columns]])
+    ws.freeze_panes = "C4"
+    units = [(key, child.code, _child_label(child)) for key, child in _children_sorted(progress)]
+    if any(progress.area.pk in line.children for line in columns):
+        units.insert(0, (progress.area.pk, progress.area.code, f"{progress.area.name} (cấp mình)"))
+    row = 3
+    for key, code, label in units:
+        row += 1
+        ws.cell(row=row, column=1, value=code)
+        ws.cell(row=row, column=2, value=label)
+        for col, line in enumerate(columns, start=3):
+            child = line.children.get(key)
+            value = _num(child.actual) if child is not None else None
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.number_format = PERCENT_FORMAT if _is_ratio(line) else _count_format(value)
+    widths(ws, [8, 40, *[16] * len(columns)])
+
+    # Sheet 3: completeness
+    ws = wb.create_sheet(SHEET_COMPLETENESS)
+    ws.cell(row=1, column=1, value=f"Tình hình gửi báo cáo — {progress.area.name}").font = bold
+    national = any(isinstance(c, Tally) for _, cells in progress.completeness for c in cells)
+    if national:
+        ws.cell(row=2, column=1, value="Mỗi kỳ: số đơn vị đã gửi / số đơn vị phải gửi, và số gửi muộn")
+        heads = []
+        for p in progress.periods:
+            heads += [f"{p.label} — đã gửi", f"{p.label} — muộn"]
+    else:
+        heads = [p.label for p in progress.periods]
+    header(ws, 3, ["Mã", "Đơn vị", *heads])
+    ws.freeze_panes = "C4"
+    row = 3
+    for child, cells in progress.completeness:
+        row += 1
+        ws.cell(row=row, column=1, value=child.code)
+        ws.cell(row=row, column=2, value=_child_label(child))
+        col = 3
+        for cell in cells:
+            if isinstance(cell, Tally):
+                sent = cell.on_time + cell.late
+                ws.cell(row=row, column=col, value=f"{sent}/{cell.expected}" if cell.expected else "—")
+                late = ws.cell(row=row, column=col + 1, value=cell.late if cell.expected else None)
+                late.number_format = COUNT_FORMAT
+                col += 2
+            else:
+                ws.cell(row=row, column=col, value=CELL_LABELS.get(cell.status, cell.status))
+                col += 1
+    widths(ws, [8, 40, *[18] * len(heads)])
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def progress_csv(progress):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in progress_rows(progress):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the Vietnamese
+
+
+def filename(progress, ext):
+    return f"tien-do-{progress.area.code}-{progress.milestone}.{ext}"
+
+
+def export_progress(progress, fmt):
+    """(filename, mimetype, bytes) of the progress in the format asked ("xlsx" or "csv")."""
+    fmt = (fmt or "").lower()
+    if fmt == "xlsx":
+        return filename(progress, "xlsx"), XLSX_MIME, progress_xlsx(progress)
+    if fmt == "csv":
+        return filename(progress, "csv"), CSV_MIME, progress_csv(progress)
+    raise ValueError(f"Định dạng “{fmt}” không hỗ trợ (xlsx hoặc csv)")
