@@ -1,8 +1,10 @@
 """The registry's pages. Every object is fetched in the user's scope first (another area's is a
 404), then the role is checked (a reviewer or leader who may read it gets 403 on a change)."""
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +32,63 @@ def _get_coop(request, pk):
 
 # The list and its exports ----------------------------------------------------------------
 
+class MirroredPaginator(Paginator):
+    """A paginator for long ordered lists, where OFFSET n costs n rows (100 000 cooperatives are
+    2 000 pages). Past the middle it reads the page from the other end: the ordering reversed,
+    a small OFFSET, the rows turned round (the last page sorted every row, 0.31 s; backwards it
+    is the first page's index scan). Deep inside the list (more than ``deep`` rows skipped) it
+    first finds the page's ids, sorting narrow rows, then reads those rows (the middle page's
+    SQL in about half the time). The ordering must be total (the list ends with the unique code)
+    so that both ends give the same rows. A page costs the same queries whatever its rows (one
+    more for a deep page)."""
+    deep = 1000
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        qs = self.object_list
+        if not getattr(qs, "ordered", False):
+            return super().page(number)
+        backwards = bottom > self.count // 2
+        if backwards:
+            qs, bottom, top = qs.reverse(), self.count - top, self.count - bottom
+        if bottom >= self.deep:
+            ids = list(qs.values_list("pk", flat=True)[bottom:top])
+            found = qs.order_by().in_bulk(ids)
+            rows = [found[pk] for pk in ids if pk in found]
+        else:
+            rows = list(qs[bottom:top])
+        if backwards:
+            rows.reverse()
+        return self._get_page(rows, number, self)
+
+
 @require_safe
 def cooperative_list_view(request):
     form = CooperativeFilterForm(request.GET or None, user=request.user)
     coops = cooperative_list(user=request.user, filters=form.filters)
-    page = Paginator(coops, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = MirroredPaginator(coops, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cooperatives/cooperative_list.html", {
         "nav": "coops", "form": form, "page": page, "filtered": bool(form.filters and any(form.filters.values())),
         "export_query": request.GET.urlencode(),
         "breadcrumbs": [(_("Hợp tác xã"), None)]})
+
+
+@contextmanager
+def _planned_for_every_row():
+    """An export reads all its rows through a server-side cursor (QuerySet.iterator), which
+    PostgreSQL plans for the first 10 % of its rows (cursor_tuple_fraction): for one province
+    of a 100 000-cooperative registry it walked the whole name index and dropped the other
+    provinces' rows (0.37 s instead of 0.03 s). Inside a transaction, SET LOCAL plans the cursor
+    for every row, and the cursor is not materialised WITH HOLD."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield
 
 
 @require_safe
@@ -47,7 +97,8 @@ def cooperative_export(request, fmt):
         raise Http404
     form = CooperativeFilterForm(request.GET or None, user=request.user)
     coops = cooperative_list(user=request.user, filters=form.filters)
-    filename, mimetype, data = exports.export(exports.cooperative_rows(coops), fmt)
+    with _planned_for_every_row():
+        filename, mimetype, data = exports.export(exports.cooperative_rows(coops), fmt)
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("portal.urls_app")),
     path("ke-hoach/", include("plans.urls")),
     path("hop-tac-xa/", include("cooperatives.urls")),
+    path("bao-cao/", include("reporting.urls")),
+    path("tien-do/", include("reporting.progress_urls")),
+    path("van-ban/", include("reporting.document_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from plans.models import Plan
 from portal.forms import LoginForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
 from portal.scoping import get_scoped_or_404, require_role, scoped
+from reporting.queue import waiting_for
 
 PAGE_SIZE = 50
 
@@ -35,6 +36,7 @@ def home(request):
             districts=Count("pk", filter=Q(level=Area.Level.DISTRICT)),
         ),
         "lineage": user.area.ancestors() if user.area else [],
+        "reports_waiting": waiting_for(user).count() if user.can_review else None,
     }
     return render(request, "portal/home.html", context)
 

@@ -82,6 +82,7 @@ def save_values(report, *, values, version, user, note=None):
 
 @transaction.atomic
 def submit(report, *, user):
+    report = _locked(report)
     if not user.can_enter_data:
         raise PermissionDenied("Chỉ cán bộ nhập liệu mới gửi được báo cáo.")
     if report.status not in (S.DRAFT, S.RETURNED):
@@ -97,6 +98,7 @@ def submit(report, *, user):
 
 @transaction.atomic
 def return_report(report, *, user, comment):
+    report = _locked(report)
     _check_reviewer(report, user)
     if report.status != S.SUBMITTED:
         raise ValidationError("Chỉ trả lại được báo cáo đang chờ duyệt.")
@@ -110,6 +112,7 @@ def return_report(report, *, user, comment):
 
 @transaction.atomic
 def approve(report, *, user, comment=""):
+    report = _locked(report)
     _check_reviewer(report, user)
     if report.status != S.SUBMITTED:
         raise ValidationError("Chỉ duyệt được báo cáo đang chờ duyệt.")
@@ -118,6 +121,11 @@ def approve(report, *, user, comment=""):
     report.version += 1
     report.save(update_fields=["status", "approved_at", "version", "updated_at"])
     return report
+
+
+def _locked(report):
+    """The report re-read under a row lock: two reviewers acting at once cannot both succeed."""
+    return Report.objects.select_for_update().select_related("area").get(pk=report.pk)
 
 
 def _check_reviewer(report, user):

@@ -148,6 +148,33 @@ _EDIT_OWN = {"commune_editor": 200, "province_reviewer": 403, "province_leader":
              "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
 _ADMIN_ONLY = {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
                "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}
+def _document_kw():
+    from plans.models import Plan
+    from reporting.models import IssuedDocument
+
+    doc, _created = IssuedDocument.objects.get_or_create(
+        number="01/BC-MT", defaults=dict(area=Area.resolve("06040"), plan=Plan.objects.get(key="lang-son-2023"),
+                                         milestone=2025, place="Thất Khê", issued_on="2026-01-05",
+                                         issuing_body="HỘI LHPN XÃ THẤT KHÊ", signer_authority="TM. BAN THƯỜNG VỤ",
+                                         signer_title="CHỦ TỊCH", signer_name="A", recipients="Lưu: VT",
+                                         figures={}, pdf=b"%PDF-1.7"))
+    return {"pk": doc.pk}
+
+
+_PROVINCE_PAGE = {"commune_editor": 404, "province_reviewer": 200, "province_leader": 200,
+                  "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+MATRIX.update({
+    "progress:mine": (dict, {r: 302 for r in ROLES}),
+    "progress:area": (lambda: {"code": "20"}, _PROVINCE_PAGE),
+    "progress:export": (lambda: {"code": "20", "fmt": "xlsx"}, _PROVINCE_PAGE),
+    "progress:pdf": (lambda: {"code": "20"}, _PROVINCE_PAGE),
+    "progress:issue": (lambda: {"code": "20"}, {"commune_editor": 404, "province_reviewer": 200,
+                                                "province_leader": 403, "province_admin": 200,
+                                                "outsider_admin": 404, "outsider_district": 404}),
+    "documents:list": (dict, _EVERYONE),
+    "documents:detail": (_document_kw, _READ_OWN),
+    "documents:pdf": (_document_kw, _READ_OWN),
+})
 MATRIX.update({
     "cooperatives:import": (dict, _ADMIN_ONLY),
     "cooperatives:import_confirm": (dict, {r: 405 for r in ROLES}),  # POST only
@@ -176,6 +203,28 @@ MATRIX.update({
     "cooperatives:cadre_create": (dict, _ENTRY),
     "cooperatives:cadre_edit": (_own_cadre_kw, _EDIT_OWN),
 })
+
+
+# Reports: Thất Khê's 2025 report (a draft), read by everyone in scope, entered by its commune.
+def _own_report_kw():
+    from reporting.models import Period
+    from reporting.services import get_or_create_report
+
+    return {"pk": get_or_create_report(area=Area.resolve("06040"), period=Period.objects.get(code="2025")).pk}
+
+
+_POST_ONLY = {r: 405 for r in ROLES}
+_REVIEWERS = {"commune_editor": 403, "province_reviewer": 200, "province_leader": 403,
+              "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}
+MATRIX.update({
+    "reporting:list": (dict, _EVERYONE),
+    "reporting:open": (dict, _POST_ONLY),
+    "reporting:queue": (dict, _REVIEWERS),
+    "reporting:detail": (_own_report_kw, _READ_OWN),
+    "reporting:return": (_own_report_kw, _POST_ONLY),
+    "reporting:approve": (_own_report_kw, _POST_ONLY),
+})
+
 # Routes outside the matrix on purpose: log-in/out, language switch, Django's admin (superusers).
 EXEMPT = {"login", "logout", "set_language"}
 
@@ -209,6 +258,20 @@ def test_guessing_another_areas_plan_id_is_404(client, users, name):
     client.force_login(users["province_admin"])
     assert client.get(reverse(name, kwargs={"pk": _foreign_plan()})).status_code == 404
     assert client.post(reverse(name, kwargs={"pk": _foreign_plan()}), {}).status_code in (404, 405)
+
+
+@pytest.mark.parametrize("name", ["reporting:detail", "reporting:return", "reporting:approve"])
+def test_guessing_another_areas_report_id_is_404(client, users, name):
+    from reporting.models import Period, Report
+    from reporting.services import get_or_create_report
+
+    foreign = get_or_create_report(area=Area.resolve("01"), period=Period.objects.get(code="2025"))
+    Report.objects.filter(pk=foreign.pk).update(status=Report.Status.SUBMITTED)
+    client.force_login(users["province_admin"])
+    url = reverse(name, kwargs={"pk": foreign.pk})
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {"comment": "x", "version": "1"}).status_code == 404
+    assert Report.objects.get(pk=foreign.pk).status == Report.Status.SUBMITTED
 
 
 def test_anonymous_is_sent_to_login(client):

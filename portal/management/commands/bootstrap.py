@@ -40,6 +40,12 @@ class Command(BaseCommand):
             for user, created in rows:
                 self.stdout.write(f"  {user.username:<16} {user.get_role_display():<28} "
                                   f"{user.area.name} ({user.area.code}){'' if created else ' [có sẵn]'}")
+            from reporting.demo import demo_reports
+
+            made = demo_reports(stdout=self.stdout)
+            self.stdout.write(f"demo data (Lạng Sơn): cooperatives created {made['cooperatives']}, managers created "
+                              f"{made['managers']}; reports created {made['reports']}, unchanged "
+                              f"{made['reports_unchanged']}; values created {made['values']}")
 
     def _periods(self):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
