@@ -70,8 +70,10 @@ def area_progress(request, code):
         cells = []
         for line in prog.lines:
             c = line.children.get(key)
-            cells.append({"actual": c.actual if c else None, "css": STATUS_CLASS[c.status] if c else "secondary",
-                          "label": rollup.STATUS_LABELS[c.status] if c else rollup.STATUS_LABELS[rollup.NO_DATA]})
+            # A unit below has no target of its own: its figure is shown plain, "—" when it sent nothing.
+            has = c is not None and c.actual is not None
+            cells.append({"actual": c.actual if has else None, "css": "light border" if has else "secondary",
+                          "label": "" if has else rollup.STATUS_LABELS[rollup.NO_DATA]})
         children.append({"area": child, "cells": cells, "visible": can_see_area(request.user, child)})
     years = sorted({k for line in prog.lines for k in line.trend})
     chart = {
