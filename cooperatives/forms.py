@@ -45,7 +45,7 @@ class CooperativeFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Tên (có hoặc không dấu) hoặc mã số")}))
     area = AreaCodeField(label=_("Mã địa bàn"), required=False,
-                         widget=forms.TextInput(attrs={"placeholder": _("Mã tỉnh, huyện cũ hoặc xã")}))
+                         widget=forms.TextInput(attrs={"placeholder": _("Mã tỉnh hoặc xã/phường")}))
     kind = forms.ChoiceField(label=_("Loại hình"), required=False,
                              choices=[("", _("Mọi loại hình"))] + Cooperative.Kind.choices)
     sector = forms.ChoiceField(label=_("Lĩnh vực"), required=False,
@@ -64,7 +64,11 @@ class CooperativeFilterForm(forms.Form):
         return nfc(self.cleaned_data["q"])
 
     def clean_area(self):
-        return _in_scope_area(self.user, self.cleaned_data["area"], required=False)
+        area = _in_scope_area(self.user, self.cleaned_data["area"], required=False)
+        if area is not None and area.is_old:
+            raise forms.ValidationError(_("Sổ HTX ghi theo xã/phường hiện hành; %(name)s đã ngừng tồn tại — "
+                                          "hãy nhập mã tỉnh hoặc mã xã/phường."), params={"name": area.name})
+        return area
 
     @property
     def filters(self):

@@ -22,7 +22,7 @@ from import_export.tmp_storages import MediaStorage
 
 from cooperatives.importer import import_cooperatives
 from cooperatives.template import build_template
-from portal.scoping import require_role
+from portal.scoping import require_area, require_role
 
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_ROWS = 200
@@ -49,7 +49,7 @@ class ConfirmForm(forms.Form):
     def clean_import_file_name(self):
         name = self.cleaned_data["import_file_name"]
         if not name.isalnum():  # our own uuid4().hex: never a path
-            raise forms.ValidationError("bad name")
+            raise forms.ValidationError(_("Phiên nhập không hợp lệ."))
         return name
 
 
@@ -70,6 +70,7 @@ def import_template(request):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     require_role(request.user, admin=True)
+    require_area(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"nav": "coops", "form": form, "breadcrumbs": _crumbs(_("Nhập từ Excel"))}
     if request.method == "POST" and form.is_valid():
@@ -89,6 +90,7 @@ def import_upload(request):
 @require_http_methods(["POST"])
 def import_confirm(request):
     require_role(request.user, admin=True)
+    require_area(request.user)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Phiên nhập không hợp lệ; hãy tải tệp lên lại."))

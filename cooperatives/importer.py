@@ -395,13 +395,31 @@ def _is_manager_sheet(title):
     return key == compact(MANAGER_SHEET) or ("canbo" in key and "quanly" in key) or key in {"quanly", "canbo"}
 
 
-def read_workbook(path_or_file):
-    """Both sheets' rows; structural problems (no header row, a missing column) as errors."""
+class NotAWorkbook(ValueError):
+    """The file is not an .xlsx workbook (a renamed .xls, a CSV, a damaged download)."""
+
+
+def open_workbook(path_or_file):
+    """openpyxl's read-only workbook, or NotAWorkbook with a Vietnamese reason."""
+    import zipfile
+
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     if hasattr(path_or_file, "seek"):
         path_or_file.seek(0)
-    wb = load_workbook(path_or_file, read_only=True, data_only=True)
+    try:
+        return load_workbook(path_or_file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        raise NotAWorkbook("tệp không phải tệp Excel .xlsx hợp lệ (hãy mở bằng Excel và lưu lại dạng .xlsx)") from exc
+
+
+def read_workbook(path_or_file):
+    """Both sheets' rows; structural problems (no header row, a missing column) as errors."""
+    try:
+        wb = open_workbook(path_or_file)
+    except NotAWorkbook as exc:
+        return WorkbookRows(None, None, [RowError("?", 1, "", str(exc))])
     try:
         errors = []
         worksheets = list(wb.worksheets)
@@ -581,7 +599,8 @@ def _validate_coops(sheet, geo, errors, today):
             sector = get("sector", parse_sector)
             if sector:
                 values["sector"] = sector
-        if "hoi_supported" in present:
+        if "hoi_supported" in present and not is_blank(raw.get("hoi_supported")):
+            # a blank cell leaves what the registry knows; only "Không" clears it
             supported = raw.get("hoi_supported")
             try:
                 values["hoi_supported_founding"] = parse_bool(supported)

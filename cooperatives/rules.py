@@ -42,11 +42,12 @@ class ManagerFacts:
             self.to_date is None or self.to_date >= day)
 
 
-def is_women_managed(managers, on=None):
-    """True when a woman holds a management role on the day (today by default)."""
+def is_women_managed(managers, on=None, kind="HTX"):
+    """True when a woman holds a management role on the day (today by default); a Tổ trưởng
+    counts in a THT only. cooperatives.services.women_managed_q is the same rule in SQL."""
     day = on or datetime.date.today()
     return any(m.gender == FEMALE and m.role in MANAGEMENT_ROLES and m.holds_office_on(day)
-               for m in managers)
+               and (m.role != TO_TRUONG_THT or kind == "THT") for m in managers)
 
 
 def creates_many_jobs_for_women(workers, female_workers):

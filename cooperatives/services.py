@@ -10,8 +10,10 @@ from cooperatives.models import Cooperative, Manager, Workforce
 
 
 def women_managed_q(on, prefix=""):
-    """Managers who make their cooperative women-managed on a day."""
-    return Q(**{f"{prefix}gender": rules.FEMALE, f"{prefix}role__in": rules.MANAGEMENT_ROLES}) & (
+    """Managers who make their cooperative women-managed on a day (a Tổ trưởng only in a THT)."""
+    team_leader_outside_tht = Q(**{f"{prefix}role": rules.TO_TRUONG_THT}) & ~Q(
+        **{f"{prefix}cooperative__kind": "THT"})
+    return Q(**{f"{prefix}gender": rules.FEMALE, f"{prefix}role__in": rules.MANAGEMENT_ROLES}) & ~team_leader_outside_tht & (
         Q(**{f"{prefix}from_date__isnull": True}) | Q(**{f"{prefix}from_date__lte": on})) & (
         Q(**{f"{prefix}to_date__isnull": True}) | Q(**{f"{prefix}to_date__gte": on}))
 

@@ -102,11 +102,14 @@ def _save_plan(tally, file_name, doc):
             agencies="\n".join(task.get("agencies") or []), body=task.get("body") or ""))
     TaskGroup.objects.filter(plan=plan, order__gt=len(doc.get("tasks", []))).delete()
     indicators = {i.code: i for i in Indicator.objects.all()}
+    kept = []
     for t in doc.get("targets", []):
-        tally.save(Target, {"plan": plan, "indicator": indicators[t["indicator"]],
+        kept.append(tally.save(Target, {"plan": plan, "indicator": indicators[t["indicator"]],
                             "milestone": t["milestone"], "per_unit": t.get("per_unit") or "",
                             "area_group": t.get("area_group") or ""}, dict(
             form=t["form"], low=Decimal(str(t["low"])),
             high=Decimal(str(t["high"])) if t.get("high") is not None else None,
-            unit=t.get("unit") or "", wording=t.get("wording") or "", note=t.get("note") or ""))
+            unit=t.get("unit") or "", wording=t.get("wording") or "", note=t.get("note") or "")).pk)
+    removed, _ = Target.objects.filter(plan=plan).exclude(pk__in=kept).delete()  # corrected in the seed
+    tally.counts["updated"] += removed
     return plan

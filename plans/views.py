@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from plans.forms import PlanForm, TargetFormSet, TaskGroupFormSet
 from plans.models import Plan
 from plans.targets import describe
-from portal.scoping import get_scoped_or_404, require_inside, require_role, scoped
+from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped
 
 
 def _label(plan):
@@ -50,6 +50,7 @@ def plan_detail(request, pk):
     by_milestone = [(year, list(rows)) for year, rows in groupby(targets, key=lambda t: t.milestone)]
     return render(request, "plans/plan_detail.html", {
         "nav": "plans", "plan": plan, "by_milestone": by_milestone,
+        "can_edit": request.user.is_portal_admin and can_see_area(request.user, plan.area),
         "tasks": plan.tasks.all(),
         "derived": _plans(request.user).filter(based_on=plan),
         "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")), (_label(plan), None)]})

@@ -62,6 +62,12 @@ def require_role(user, *, admin=False, data_entry=False, review=False):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
 
 
+def require_area(user):
+    """403 for an account not yet given an area (it sees nothing and may do nothing)."""
+    if getattr(user, "area", None) is None:
+        raise PermissionDenied("Tài khoản chưa được gán địa bàn. Liên hệ quản trị viên.")
+
+
 def require_inside(user, area):
     """403 for changing something the user may read but that belongs to an area above hers
     (a district administrator reads the province's plan but cannot edit it)."""

@@ -43,7 +43,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from cooperatives.importer import (
-    Counts, Invalid, RowError, _chunks, _header_index, _read_sheet, is_blank, parse_count,
+    Counts, Invalid, NotAWorkbook, RowError, _chunks, _header_index, _read_sheet, is_blank, open_workbook,
+    parse_count,
 )
 from plans.models import Indicator, Plan
 from portal.models import Area
@@ -141,11 +142,11 @@ class Sheet:
 
 def read_rows(path_or_file, errors):
     """The sheet holding the figures (the first one whose header row is found) and its rows."""
-    from openpyxl import load_workbook
-
-    if hasattr(path_or_file, "seek"):
-        path_or_file.seek(0)
-    wb = load_workbook(path_or_file, read_only=True, data_only=True)
+    try:
+        wb = open_workbook(path_or_file)
+    except NotAWorkbook as exc:
+        errors.append(RowError("?", 1, "", str(exc)))
+        return None
     try:
         worksheets = list(wb.worksheets)
         for ws in worksheets:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from plans.targets import describe
 from portal.models import Area
-from portal.scoping import can_see_area
+from portal.scoping import can_see_area, require_area
 from reporting import rollup
 from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
 
@@ -20,9 +20,13 @@ STATUS_CLASS = {rollup.ACHIEVED: "success", rollup.ON_TRACK: "info", rollup.BEHI
 
 
 def _area(request, code):
+    """The unit a code means (today's, or the one valid on ?hieu_luc= for an old unit whose
+    code a new one reuses, e.g. the pre-2025 Khánh Hòa), if the user may see it."""
+    require_area(request.user)
     try:
-        area = Area.resolve(code)
-    except Area.DoesNotExist:
+        on = datetime.date.fromisoformat(request.GET["hieu_luc"]) if request.GET.get("hieu_luc") else None
+        area = Area.resolve(code, on=on)
+    except (Area.DoesNotExist, ValueError):
         raise Http404("Không có đơn vị này") from None
     if not can_see_area(request.user, area):
         raise Http404("Ngoài địa bàn của bạn")
@@ -52,6 +56,7 @@ def parse_request(request, area):
 
 @require_safe
 def my_progress(request):
+    require_area(request.user)
     return redirect("progress:area", code=request.user.area.code)
 
 

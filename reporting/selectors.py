@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, Sum, Window
+from django.utils import timezone
 from django.db.models.functions import RowNumber
 
 from plans.models import Indicator, Plan, Target
@@ -144,7 +145,8 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
     periods = list(Period.objects.filter(year__gte=start.year, year__lte=end.year, starts_on__lte=as_of)
                    .order_by("ends_on"))
     national = area.level == Area.Level.COUNTRY
-    flows, stocks = _facts(area, indicators, periods, evaluation, counting_statuses(include_submitted), national)
+    flows, stocks = _facts(area, indicators, periods, evaluation, counting_statuses(include_submitted), national,
+                           as_of)
 
     children = children_of(area) if breakdown else {}
 
@@ -208,11 +210,14 @@ def _stock_trend(rows):
     return {f"{y}-H1" if k == rollup.HALF else str(y): rollup.add(v) for (y, k), v in sorted(by_period.items())}
 
 
-def _facts(area, indicators, periods, evaluation, statuses, national):
+def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     """Two aggregate queries: flow sums per (group, year, kind, indicator), and for stocks
     the latest report of each area in existence on the evaluation date."""
+    as_of_end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
-                                      indicator__in=indicators)
+                                      indicator__in=indicators,
+                                      # as of a day: what had been sent by then
+                                      report__first_submitted_at__lt=as_of_end)
     if not national:
         base = base.filter(report__area__path__startswith=area.path)
     group = ["report__province"] if national else ["report__area", "report__area__path"]
@@ -300,7 +305,7 @@ def completeness(area, plan, periods, children, national, as_of):
                 cells.append(Cell("n/a", r))
             elif r is None or r.first_submitted_at is None:
                 cells.append(Cell("missing" if as_of > due else "pending", r))
-            elif r.first_submitted_at.date() <= due:
+            elif timezone.localdate(r.first_submitted_at) <= due:
                 cells.append(Cell("on_time", r))
             else:
                 cells.append(Cell("late", r))

@@ -40,6 +40,21 @@ def _transition(report, to_status, user, comment=""):
     report.status = to_status
 
 
+def figure_error(indicator, figure):
+    """The Vietnamese reason a figure cannot be saved, or None."""
+    if indicator.kind == Indicator.Kind.RATIO:
+        num, den = figure.get("numerator"), figure.get("denominator")
+        if (num is None) != (den is None):
+            return "Cần nhập cả tử số và mẫu số."
+        if den is not None and (den <= 0 or num < 0):
+            return "Mẫu số phải lớn hơn 0 và tử số không âm."
+        if num is not None and num > den:
+            return "Tử số không được lớn hơn mẫu số."
+        return None
+    v = figure.get("value")
+    return "Số liệu không được âm." if v is not None and v < 0 else None
+
+
 @transaction.atomic
 def save_values(report, *, values, version, user, note=None):
     """values: {indicator code: {"value": x} or {"numerator": n, "denominator": d}}.
@@ -52,30 +67,21 @@ def save_values(report, *, values, version, user, note=None):
     if not claimed:
         raise ConcurrentEdit()
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=values)}
-    errors = {}
+    errors = {code: message for code, message in
+              ((code, figure_error(indicators[code], figure)) for code, figure in values.items()) if message}
+    if errors:  # nothing is written: the transaction rolls the version claim back too
+        raise ValidationError(errors)
     existing = {v.indicator_id: v for v in report.values.all()}
     for code, figure in values.items():
         ind = indicators[code]
         row = existing.get(ind.pk) or ReportValue(report=report, indicator=ind)
         if ind.kind == Indicator.Kind.RATIO:
-            num, den = figure.get("numerator"), figure.get("denominator")
-            if (num is None) != (den is None):
-                errors[code] = "Cần nhập cả tử số và mẫu số."
-            elif den is not None and (den <= 0 or num < 0):
-                errors[code] = "Mẫu số phải lớn hơn 0 và tử số không âm."
-            elif num is not None and num > den:
-                errors[code] = "Tử số không được lớn hơn mẫu số."
-            row.value, row.numerator, row.denominator = None, num, den
+            row.value, row.numerator, row.denominator = None, figure.get("numerator"), figure.get("denominator")
         else:
-            v = figure.get("value")
-            if v is not None and v < 0:
-                errors[code] = "Số liệu không được âm."
-            row.value, row.numerator, row.denominator = v, None, None
+            row.value, row.numerator, row.denominator = figure.get("value"), None, None
         if row.pk is None and row.value is None and row.numerator is None:
             continue
         row.save()
-    if errors:
-        raise ValidationError(errors)
     report.refresh_from_db()
     return report
 
@@ -131,6 +137,9 @@ def _locked(report):
 def _check_reviewer(report, user):
     if not user.can_review:
         raise PermissionDenied("Chỉ cán bộ kiểm duyệt mới trả lại hoặc duyệt được báo cáo.")
+    last_sent = report.transitions.filter(to_status=S.SUBMITTED).order_by("-at", "-pk").first()
+    if last_sent is not None and last_sent.by_id == user.pk:
+        raise PermissionDenied("Người gửi báo cáo không tự duyệt hoặc trả lại báo cáo của mình.")
     if user.area_id == report.area_id and user.area.level > 0:
         # A reviewer reviews the areas below her, not her own level's report.
         raise PermissionDenied("Báo cáo của chính cấp mình do cấp trên duyệt.")

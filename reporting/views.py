@@ -72,10 +72,12 @@ def report_list(request):
 
 
 def _default_period(periods):
-    """The latest period that has started (the one being reported now), else the first."""
+    """The period being reported now: the first whose data window is still open (6-month
+    figures until 14/6, then the annual ones), else the latest."""
     today = timezone.localdate()
+    open_now = sorted((p for p in periods if p.data_to >= today and p.starts_on <= today), key=lambda p: p.data_to)
     started = [p for p in periods if p.starts_on <= today]
-    return (started[-1] if started else periods[0]).code
+    return (open_now[0] if open_now else started[-1] if started else periods[0]).code
 
 
 @require_POST

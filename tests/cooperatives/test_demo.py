@@ -68,7 +68,7 @@ def test_workforce_and_managers_are_consistent_and_classified():
     assert refresh_classification() == 0
     for c in generated().prefetch_related("managers", "workforce"):
         facts = [rules.ManagerFacts(m.gender, m.role, m.from_date, m.to_date) for m in c.managers.all()]
-        assert c.is_women_managed == rules.is_women_managed(facts)
+        assert c.is_women_managed == rules.is_women_managed(facts, kind=c.kind)
         latest = max(c.workforce.all(), key=lambda w: w.year, default=None)
         assert c.many_women_jobs == (rules.creates_many_jobs_for_women(latest.workers, latest.female_workers)
                                      if latest else None)

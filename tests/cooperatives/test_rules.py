@@ -23,9 +23,15 @@ def test_many_jobs_for_women_is_strictly_more_than_half(workers, female, expecte
     assert creates_many_jobs_for_women(workers, female) is expected
 
 
-@pytest.mark.parametrize("role", sorted(rules.MANAGEMENT_ROLES))
+@pytest.mark.parametrize("role", sorted(rules.MANAGEMENT_ROLES - {rules.TO_TRUONG_THT}))
 def test_a_woman_in_any_management_role_makes_it_women_managed(role):
     assert is_women_managed([ManagerFacts(rules.FEMALE, role)], on=DAY)
+
+
+def test_a_team_leader_counts_in_a_tht_only():
+    leader = [ManagerFacts(rules.FEMALE, rules.TO_TRUONG_THT)]
+    assert is_women_managed(leader, on=DAY, kind="THT")
+    assert not is_women_managed(leader, on=DAY, kind="HTX")
 
 
 def test_men_only_is_not_women_managed():

@@ -141,3 +141,35 @@ def test_query_count_is_the_same_for_one_province_as_for_the_country(lang_son, d
     with CaptureQueriesContext(connection) as large:
         progress(vn, milestone=2025, as_of=AFTER_2025)
     assert len(small) == len(large)
+
+
+def test_as_of_counts_only_what_had_been_sent_by_then(lang_son):
+    from reporting.models import Report
+
+    annual = Report.objects.get(area__code="06040", period__code="2025")
+    annual.first_submitted_at = datetime.datetime(2026, 1, 10, 3, tzinfo=datetime.UTC)
+    annual.save()
+    before = progress(Area.resolve("20"), milestone=2025, as_of=datetime.date(2026, 1, 9))
+    # without Thất Khê's annual report the province has no 2025 annual report yet: the 6-month ones count
+    assert line(before, "HTX_MOI").actual == 3 + 2 + 4
+    after = progress(Area.resolve("20"), milestone=2025, as_of=datetime.date(2026, 1, 10))
+    assert line(after, "HTX_MOI").actual == 3 + 6
+
+
+def test_completeness_uses_the_local_day(lang_son):
+    from reporting.models import Report
+
+    # 20/12/2025 23:30 in Hà Nội is still 20/12 locally (16:30 UTC): on time, due 20/12
+    r = Report.objects.get(area__code="06040", period__code="2025")
+    r.first_submitted_at = datetime.datetime(2025, 12, 20, 16, 30, tzinfo=datetime.UTC)
+    r.save()
+    prog = progress(Area.resolve("20"), milestone=2025, as_of=AFTER_2025)
+    rows = {child.code: dict(zip([p.code for p in prog.periods], [c.status for c in cells]))
+            for child, cells in prog.completeness}
+    assert rows["06040"]["2025"] == "on_time"
+    r.first_submitted_at = datetime.datetime(2025, 12, 20, 17, 30, tzinfo=datetime.UTC)  # 21/12 00:30 local
+    r.save()
+    prog = progress(Area.resolve("20"), milestone=2025, as_of=AFTER_2025)
+    rows = {child.code: dict(zip([p.code for p in prog.periods], [c.status for c in cells]))
+            for child, cells in prog.completeness}
+    assert rows["06040"]["2025"] == "late"

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cooperatives.services import refresh_classification
 from plans.loader import load_plans
 from portal.geo import load_map
 from reporting.models import Period, standard_periods
@@ -27,11 +28,13 @@ class Command(BaseCommand):
                 areas = load_map()
                 plans = load_plans()
                 periods = self._periods()
+                classified = refresh_classification()  # managers' terms end without an edit
         except Exception as exc:  # the contract: non-zero exit, reason on stderr
             raise CommandError(f"bootstrap thất bại: {exc}") from exc
         self.stdout.write(f"map: {_fmt(areas)}")
         self.stdout.write(f"plans: {_fmt(plans)}")
         self.stdout.write(f"periods: {_fmt(periods)}")
+        self.stdout.write(f"classification: changed {classified}")
         if demo:
             from portal.demo import DEMO_PASSWORD, ensure_demo_users
 
