@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cooperatives import exports
 from cooperatives.forms import (AttendeesForm, CadreForm, CooperativeFilterForm, CooperativeForm,
                                 ManagerForm, OcopProductForm, TrainingForm, WorkforceForm)
-from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Training, Workforce
+from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workforce
 from cooperatives.selectors import cooperative_list, readable_trainings, scoped_cadres
 from cooperatives.services import refresh_classification
 from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped

@@ -18,4 +18,3 @@ CATALOG = [
     ("CB_HOI_KY_NANG_TL", "Tỷ lệ cán bộ Hội các cấp được nâng cao kỹ năng tuyên truyền, vận động",
      "ratio", "stock", "%"),
 ]
-CATALOG_CODES = [row[0] for row in CATALOG]

@@ -1,5 +1,5 @@
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms

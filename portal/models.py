@@ -81,15 +81,23 @@ class Area(models.Model):
     def is_old(self):
         return self.valid_to is not None and self.valid_to < MAP_CHANGE
 
+    @staticmethod
+    def province_id_of(path):
+        """The current province a lineage path lies in (None for the country): an old district
+        or an absorbed province lies in the province that took it in."""
+        ids = path.strip("/").split("/")
+        return int(ids[1]) if len(ids) >= 2 else None
+
+    @property
+    def province_id(self):
+        return self.province_id_of(self.path)
+
     def ancestor_ids(self):
         """Ids on this area's lineage above it (not itself)."""
         return [int(p) for p in self.path.strip("/").split("/")[:-1]]
 
     def ancestors(self):
         return Area.objects.filter(pk__in=self.ancestor_ids()).order_by("level", "path")
-
-    def contains(self, other):
-        return other.path.startswith(self.path)
 
     def exists_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -46,10 +46,6 @@ def get_scoped_or_404(queryset, user, **lookup):
         raise Http404("Không tìm thấy, hoặc nằm ngoài địa bàn của bạn.") from None
 
 
-def visible_areas(user):
-    return scoped(Area.objects.all(), user)
-
-
 def can_see_area(user, area):
     return getattr(user, "area", None) is not None and area.path.startswith(user.area.path)
 

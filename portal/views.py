@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -63,7 +63,7 @@ def map_index(request):
 @require_safe
 def map_unit(request, pk):
     # The map is public reference data (GSO codes): every signed-in user may browse all of it.
-    unit = get_object_or_404_area(pk)
+    unit = get_object_or_404(Area.objects.select_related("parent", "successor"), pk=pk)
     children = unit.children.select_related("successor").order_by("code")
     q = request.GET.get("q", "").strip()
     if q:
@@ -76,12 +76,6 @@ def map_unit(request, pk):
         "nav": "map", "unit": unit, "page": page, "q": q, "breadcrumbs": crumbs,
         "predecessors": unit.predecessors.order_by("code"),
     })
-
-
-def get_object_or_404_area(pk):
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Area.objects.select_related("parent", "successor"), pk=pk)
 
 
 # Users (administrators, within their own area) ------------------------------------------

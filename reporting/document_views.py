@@ -21,8 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.scoping import get_scoped_or_404, require_role, scoped
 from reporting.models import IssuedDocument
 from reporting.pdf import document_figures, render_snapshot_pdf
-from reporting.progress_views import _area, parse_request
-from reporting.selectors import progress
+from reporting.progress_views import _area, progress_for
 
 DEFAULT_RECIPIENTS = "Như trên\nThường trực Hội LHPN tỉnh\nLưu: VT"
 
@@ -59,9 +58,7 @@ class IssueForm(forms.ModelForm):
 def issue(request, code):
     area = _area(request, code)
     require_role(request.user, review=True)
-    choice = parse_request(request, area)
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                    include_submitted=False)  # an issued document counts approved reports only
+    _choice, prog = progress_for(request, area, include_submitted=False)  # an issued document: approved only
     figures = document_figures(prog)
     initial = {"place": figures["area"]["place"], "issued_on": datetime.date.today(),
                "parent_body": figures["area"]["parent_body"], "issuing_body": figures["area"]["issuing_body"],

@@ -493,9 +493,7 @@ def _historical_sent_day(area, period, plans):
 
 def _new_report(row, status, user, now, plans):
     sent = _noon(_historical_sent_day(row.area, row.period, plans), now)
-    ids = row.area.path.strip("/").split("/")
-    province_id = int(ids[1]) if len(ids) >= 2 else None   # as reporting.services.province_of, no query
-    return Report(area=row.area, period=row.period, province_id=province_id, status=status,
+    return Report(area=row.area, period=row.period, province_id=row.area.province_id, status=status,
                   first_submitted_at=sent, submitted_at=sent,
                   approved_at=sent if status == S.APPROVED else None,
                   created_by=user, updated_by=user)

@@ -100,10 +100,6 @@ class Report(models.Model):
         return f"{self.area.name} — {self.period.label}"
 
     @property
-    def is_locked(self):
-        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
-
-    @property
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 

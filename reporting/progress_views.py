@@ -54,6 +54,16 @@ def parse_request(request, area):
             "include_submitted": request.GET.get("cho_duyet") == "1"}
 
 
+def progress_for(request, area, include_submitted=None):
+    """The page's choices and the rollup they ask for (page, exports and the issue form)."""
+    choice = parse_request(request, area)
+    if include_submitted is not None:
+        choice["include_submitted"] = include_submitted
+    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                    include_submitted=choice["include_submitted"])
+    return choice, prog
+
+
 @require_safe
 def my_progress(request):
     require_area(request.user)
@@ -63,9 +73,7 @@ def my_progress(request):
 @require_safe
 def area_progress(request, code):
     area = _area(request, code)
-    choice = parse_request(request, area)
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                    include_submitted=choice["include_submitted"])
+    choice, prog = progress_for(request, area)
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
@@ -103,9 +111,7 @@ def area_progress_export(request, code, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404()
     area = _area(request, code)
-    choice = parse_request(request, area)
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                    include_submitted=choice["include_submitted"])
+    choice, prog = progress_for(request, area)
     filename, mimetype, data = export_progress(prog, fmt)
     return HttpResponse(data, content_type=mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -117,8 +123,6 @@ def area_progress_pdf(request, code):
     from reporting.pdf import render_progress_pdf
 
     area = _area(request, code)
-    choice = parse_request(request, area)
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                    include_submitted=choice["include_submitted"])
+    choice, prog = progress_for(request, area)
     return HttpResponse(render_progress_pdf(prog), content_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="du-thao-tien-do-{area.code}.pdf"'})

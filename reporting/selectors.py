@@ -12,7 +12,6 @@ from django.db.models.functions import RowNumber
 
 from plans.models import Indicator, Plan, Target
 from portal.models import Area
-from portal.scoping import area_q
 from reporting import rollup
 from reporting.models import Period, Report, ReportValue, due_date
 
@@ -320,7 +319,7 @@ def _national_completeness(plan, periods, provinces):
     units = defaultdict(list)
     for pk, path, level, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
             "pk", "path", "level", "valid_from", "valid_to"):
-        province = int(path.strip("/").split("/")[1])
+        province = Area.province_id_of(path)
         root[pk] = province
         units[province].append((vf, vt))
     on_time = Q()

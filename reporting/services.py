@@ -2,7 +2,6 @@
 returned (with the reviewer's comment) → submitted again. Approved reports are locked; every
 change of state is a ReportTransition (who, when, comment); two people saving the same report
 cannot overwrite each other silently (optimistic locking on Report.version)."""
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,10 +21,10 @@ class ConcurrentEdit(Exception):
 
 def province_of(area):
     """The current province whose lineage holds the area (None for the country)."""
-    ids = [int(p) for p in area.path.strip("/").split("/")]
-    if len(ids) < 2:
+    pk = area.province_id
+    if pk is None:
         return None
-    return Area.objects.get(pk=ids[1]) if ids[1] != area.pk else area
+    return area if pk == area.pk else Area.objects.get(pk=pk)
 
 
 def get_or_create_report(*, area, period, user=None):
@@ -144,6 +143,3 @@ def _check_reviewer(report, user):
         # A reviewer reviews the areas below her, not her own level's report.
         raise PermissionDenied("Báo cáo của chính cấp mình do cấp trên duyệt.")
 
-
-def to_decimal(value):
-    return None if value is None else Decimal(str(value))

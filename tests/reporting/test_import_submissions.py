@@ -17,7 +17,7 @@ from reporting.importer import area_code, import_submissions, period_code
 from reporting.models import Report, ReportTransition, ReportValue
 from reporting.services import province_of
 from tests.reporting.factories import report
-from tests.reporting.submissions import CREATED, HEADERS, UNCHANGED, lang_son_file, write_book
+from tests.reporting.submissions import CREATED, UNCHANGED, lang_son_file, write_book
 
 pytestmark = pytest.mark.django_db
 

@@ -174,7 +174,7 @@ class Command(BaseCommand):
                             .values_list("area_id", "period_id"))
         reports, figures, kept, statuses = [], [], 0, Counter()
         for pk, code, level, path, valid_from, valid_to in areas:
-            province = int(path.strip("/").split("/")[1])
+            province = Area.province_id_of(path)
             activity = rng.lognormvariate(0, 0.45) * LEVEL_SCALE[level]
             for period in periods:
                 if not ((valid_from is None or valid_from <= period.ends_on)
