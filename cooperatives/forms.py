@@ -225,8 +225,12 @@ class AttendeesForm(forms.Form):
     def __init__(self, *args, user, training=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["managers"].queryset = scoped_managers(user)
-        self.fields["cadres"].queryset = scoped_cadres(user).filter(active=True)
+        managers, cadres = scoped_managers(user), scoped_cadres(user).filter(active=True)
+        if training is not None and training.area_id:  # people of the course's own area only
+            managers = managers.filter(cooperative__commune__path__startswith=training.area.path)
+            cadres = cadres.filter(area__path__startswith=training.area.path)
+        self.fields["managers"].queryset = managers
+        self.fields["cadres"].queryset = cadres
         if training is not None and training.pk and not self.is_bound:
             self.initial["managers"] = [m.pk for m in training.managers.all()]
             self.initial["cadres"] = [c.pk for c in training.cadres.all()]
