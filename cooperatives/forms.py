@@ -122,6 +122,9 @@ class CooperativeForm(forms.ModelForm):
             self.initial.setdefault("commune", user.area.code)
         elif self.instance.pk:
             self.initial["commune"] = self.instance.commune.code
+        if self.instance.pk:  # the registration code is never changed or reused (DOMAIN.md §1)
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Mã số không sửa được sau khi đã ghi.")
         self.helper = _helper()
 
     def clean_name(self):
@@ -129,6 +132,15 @@ class CooperativeForm(forms.ModelForm):
 
     def clean_code(self):
         return nfc(self.cleaned_data["code"]).replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        code, kind = cleaned.get("code"), cleaned.get("kind")
+        if code and kind and "code" not in self.errors:
+            problem = rules.registration_code_error(code, kind)
+            if problem:
+                self.add_error("code", problem[0].upper() + problem[1:] + ".")
+        return cleaned
 
 
 class _ChildForm(forms.ModelForm):

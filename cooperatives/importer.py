@@ -558,8 +558,6 @@ def _validate_coops(sheet, geo, errors, today):
         code = get("code", parse_code)
         if not code:
             err("code", "thiếu mã số HTX")
-        elif len(code) > 20:
-            err("code", f"mã “{code}” quá dài (tối đa 20 ký tự)")
         elif code in seen:
             err("code", f"mã “{code}” đã có ở dòng {seen[code]} (mỗi HTX/THT chỉ một dòng)")
         else:
@@ -574,6 +572,8 @@ def _validate_coops(sheet, geo, errors, today):
         if is_blank(raw.get("kind")):
             err("kind", "thiếu loại hình (HTX, THT hoặc Liên hiệp HTX)")
         values["kind"] = kind
+        if code and kind and rules.registration_code_error(code, kind):
+            err("code", rules.registration_code_error(code, kind))
         # the commune: by code, or by name within the province
         commune = None
         if not is_blank(raw.get("commune_code")):

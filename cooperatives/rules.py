@@ -57,6 +57,17 @@ def creates_many_jobs_for_women(workers, female_workers):
     return workers > 0 and female_workers * 2 > workers
 
 
+def registration_code_error(code, kind):
+    """Why a registration code is not acceptable, or None: an HTX's or a Liên hiệp HTX's code
+    is its tax code, 10 digits (DOMAIN.md §1); a THT may not have one yet, so any code of up to
+    20 characters does (it keeps it when it becomes an HTX)."""
+    if kind in ("HTX", "LHHTX") and not (code.isdigit() and len(code) == 10):
+        return f"mã số HTX “{code}” phải là mã số thuế gồm 10 chữ số"
+    if len(code) > 20:
+        return f"mã “{code}” quá dài (tối đa 20 ký tự)"
+    return None
+
+
 def counts_under_de_an(women_managed, many_jobs):
     """The Đề án counts an HTX that is women-managed or creates many jobs for women."""
     return bool(women_managed) or bool(many_jobs)

@@ -95,3 +95,16 @@ def test_the_picker_opens_the_6_month_report_in_the_first_half(monkeypatch):
     monkeypatch.setattr(views.timezone, "localdate", lambda: datetime.date(2026, 7, 1))
     assert views._default_period(periods) == "2026"
     assert not Report.objects.exists()  # choosing a period opens nothing by itself
+
+
+def test_an_htx_code_is_ten_digits_and_never_changes(client_for, users):
+    from cooperatives.models import Cooperative
+    from tests.cooperatives.test_views import coop_data
+
+    client = client_for(users["commune_editor"])
+    page = client.post(reverse("cooperatives:create"), coop_data(code="12345")).content.decode()
+    assert "10 chữ số" in page and not Cooperative.objects.filter(code="12345").exists()
+    existing = coop(code="4900999001")
+    client.post(reverse("cooperatives:edit", args=[existing.pk]), coop_data(code="4900999002", name="Tên mới"))
+    existing.refresh_from_db()
+    assert existing.code == "4900999001"

@@ -51,3 +51,11 @@ def test_only_managers_in_office_on_the_day_count():
 def test_counts_under_de_an_on_either_ground():
     assert counts_under_de_an(True, False) and counts_under_de_an(False, True)
     assert not counts_under_de_an(False, None)
+
+
+@pytest.mark.parametrize("code, kind, ok", [
+    ("4900100001", "HTX", True), ("490010000", "HTX", False), ("49001000AB", "LHHTX", False),
+    ("THT-LS-0001", "THT", True), ("x" * 21, "THT", False),
+])
+def test_registration_codes(code, kind, ok):
+    assert (rules.registration_code_error(code, kind) is None) is ok
