@@ -11,7 +11,7 @@ from plans.models import Plan
 from portal.forms import LoginForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
 from portal.scoping import get_scoped_or_404, require_role, scoped
-from reporting.queue import waiting_for
+from reporting.queue import late_units, waiting_for
 
 PAGE_SIZE = 50
 
@@ -37,6 +37,7 @@ def home(request):
         ),
         "lineage": user.area.ancestors() if user.area else [],
         "reports_waiting": waiting_for(user).count() if user.can_review else None,
+        "late": late_units(user),
     }
     return render(request, "portal/home.html", context)
 

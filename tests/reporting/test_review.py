@@ -202,3 +202,20 @@ def test_the_whole_round(client_for, users):
                      (S.SUBMITTED, "lan", ""), (S.APPROVED, "minh", "")]
     html = minh.get(detail(report)).content.decode()
     assert html.count('class="transition"') == 4
+
+
+def test_reviewer_home_lists_the_units_late_with_the_last_report_due(client_for, users):
+    import datetime
+
+    from reporting.queue import late_units
+    from tests.reporting.factories import report as make_report
+
+    make_report("06040", "2025", HTX_MOI=1)
+    period, deadline, units = late_units(users["province_reviewer"], today=datetime.date(2026, 1, 10))
+    codes = {u.code for u in units}
+    assert period.code == "2025" and deadline == datetime.date(2025, 12, 20)
+    assert "06040" not in codes and len(codes) == 64          # Lạng Sơn's 65 communes, Thất Khê sent
+    assert "178" not in codes                                   # districts did not exist on 31/12/2025
+    page = client_for(users["province_reviewer"]).get("/").content.decode()
+    assert 'id="late-units"' in page
+    assert late_units(users["commune_editor"]) is None          # not a reviewer
