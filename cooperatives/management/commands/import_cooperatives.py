@@ -6,11 +6,10 @@ written and the command exits non-zero. On success the last line is
 "cooperatives: created N, updated N, unchanged N; managers: created N, updated N, unchanged N"
 (with --dry-run: what it would do, nothing written).
 """
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from cooperatives.importer import import_cooperatives
+from portal.importing import run_import
 
 
 class Command(BaseCommand):
@@ -21,19 +20,4 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và cho biết sẽ làm gì, không ghi.")
 
     def handle(self, *args, file, dry_run=False, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {file}")
-        try:
-            result = import_cooperatives(path, dry_run=dry_run)
-        except CommandError:
-            raise
-        except Exception as exc:  # an unreadable file, a database failure: reason on stderr
-            raise CommandError(f"Không nhập được {file}: {exc}") from exc
-        if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} lỗi: không ghi dữ liệu nào. Sửa tệp rồi nhập lại.")
-        if dry_run:
-            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì; nếu nhập thật sẽ:")
-        self.stdout.write(result.summary())
+        run_import(self, import_cooperatives, file, dry_run=dry_run)

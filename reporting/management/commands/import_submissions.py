@@ -7,10 +7,9 @@ nothing is written and the command exits non-zero. On success the last line is
 "reports: created N, updated N, unchanged N; values: created N, updated N, unchanged N"
 (with --dry-run: what it would do, nothing written).
 """
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.importing import run_import
 from reporting.importer import IMPORT_STATUSES, import_submissions
 
 
@@ -29,19 +28,4 @@ class Command(BaseCommand):
         status = (status or "").strip().lower()
         if status not in IMPORT_STATUSES:
             raise CommandError(f"--status “{status}” không hợp lệ: chỉ nhận approved hoặc submitted")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {file}")
-        try:
-            result = import_submissions(path, dry_run=dry_run, status=status)
-        except CommandError:
-            raise
-        except Exception as exc:  # an unreadable file, a database failure: reason on stderr
-            raise CommandError(f"Không nhập được {file}: {exc}") from exc
-        if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} lỗi: không ghi dữ liệu nào. Sửa tệp rồi nhập lại.")
-        if dry_run:
-            self.stdout.write("Chạy thử (--dry-run): chưa ghi gì; nếu nhập thật sẽ:")
-        self.stdout.write(result.summary())
+        run_import(self, import_submissions, file, dry_run=dry_run, status=status)
