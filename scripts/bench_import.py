@@ -6,7 +6,7 @@
 Writes a deterministic (seeded) XLSX spread over the real current communes (half the rows
 name the commune by code, half by province and name), imports it with the real importer,
 imports it a second time (everything unchanged), and prints file generation time, import time,
-rows per second and SQL queries of each run. The benchmark's cooperatives (codes 99xxxxxxxx)
+rows per second and SQL queries of each run. The benchmark's cooperatives (codes starting with 99)
 are deleted at the end unless --keep.
 """
 import argparse

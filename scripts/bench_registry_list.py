@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench python manage.py bootstrap
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench python scripts/bench_registry_list.py
 
-Generates the registry with cooperatives.demo.generate_registry (codes 98xxxxxxxx) unless it is
+Generates the registry with cooperatives.demo.generate_registry (codes starting with 98) unless it is
 there already (kept between runs: --regenerate to make it again, --cleanup to delete it at the
 end), then requests the list page through django.test.Client as a national administrator and
 as a province reviewer (both created if missing): first page, page 50, a search, a filter, the
