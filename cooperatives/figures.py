@@ -2,7 +2,7 @@
 window. The reporting pages show these beside what areas report, and report forms start
 from them. One query per figure whatever the size of the area.
 
-    registry_figures(area, start, end) -> {code: Figure}
+    registry_figures(area, start, end) -> {code: reporting.rollup.Figure}
 
 Definitions (the registry's reading of each indicator):
   HTX_MOI            HTX and Liên hiệp HTX founded in the window with the Hội's support that
@@ -19,34 +19,14 @@ Definitions (the registry's reading of each indicator):
                      who attended a training that started by then ÷ all of them
   CB_HOI_TAP_HUAN_TL Hội cadres working on KTTT, those trained by the window's end ÷ all
 """
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from cooperatives.models import Cadre, Cooperative, Manager, Workforce
 from cooperatives.services import women_managed_q
 from portal.models import Area
+from reporting.rollup import Figure  # one figure type: counts, or Σ numerators ÷ Σ denominators
 
 HTX_KINDS = [Cooperative.Kind.HTX, Cooperative.Kind.LHHTX]
-
-
-@dataclass(frozen=True)
-class Figure:
-    code: str
-    value: int | None = None          # counts
-    numerator: int | None = None      # ratios
-    denominator: int | None = None
-
-    @property
-    def percent(self):
-        if self.denominator:
-            return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.01"))
-        return None
-
-    @property
-    def is_ratio(self):
-        return self.denominator is not None
 
 
 def _in_area(area, lookup="commune"):
@@ -87,14 +67,14 @@ def registry_figures(area: Area, start, end):
         total=Count("pk", distinct=True),
         trained=Count("pk", distinct=True, filter=Q(trainings__starts_on__lte=end)),
     )
-    return {f.code: f for f in [
-        Figure("HTX_MOI", value=counts["htx_moi"]),
-        Figure("THT_MOI", value=counts["tht_moi"]),
-        Figure("HTX_CUNG_CO", value=counts["htx_cc"]),
-        Figure("THT_CUNG_CO", value=counts["tht_cc"]),
-        Figure("HTX_THT_CUNG_CO_TL", numerator=counts["helped_cc"], denominator=counts["helped"]),
-        Figure("LD_NU_ON_DINH_HTX", value=women_jobs["htx"] or 0),
-        Figure("LD_NU_ON_DINH_THT", value=women_jobs["tht"] or 0),
-        Figure("NU_QL_DAO_TAO_TL", numerator=women_managers["trained"], denominator=women_managers["total"]),
-        Figure("CB_HOI_TAP_HUAN_TL", numerator=cadres["trained"], denominator=cadres["total"]),
-    ]}
+    return {
+        "HTX_MOI": Figure(value=counts["htx_moi"]),
+        "THT_MOI": Figure(value=counts["tht_moi"]),
+        "HTX_CUNG_CO": Figure(value=counts["htx_cc"]),
+        "THT_CUNG_CO": Figure(value=counts["tht_cc"]),
+        "HTX_THT_CUNG_CO_TL": Figure(numerator=counts["helped_cc"], denominator=counts["helped"]),
+        "LD_NU_ON_DINH_HTX": Figure(value=women_jobs["htx"] or 0),
+        "LD_NU_ON_DINH_THT": Figure(value=women_jobs["tht"] or 0),
+        "NU_QL_DAO_TAO_TL": Figure(numerator=women_managers["trained"], denominator=women_managers["total"]),
+        "CB_HOI_TAP_HUAN_TL": Figure(numerator=cadres["trained"], denominator=cadres["total"]),
+    }

@@ -255,7 +255,22 @@ class AttendeesForm(forms.Form):
             relation.set([*outside, *self.cleaned_data[name]])
 
 
-class TrainingForm(forms.ModelForm):
+class AreaInScopeForm(forms.ModelForm):
+    """A model form with an ``area`` typed as a code, prefilled with the user's own area and
+    refused outside her scope (trainings, cadres)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk is None and user.area:
+            self.initial.setdefault("area", user.area.code)
+        self.helper = _helper()
+
+    def clean_area(self):
+        return _in_scope_area(self.user, self.cleaned_data["area"])
+
+
+class TrainingForm(AreaInScopeForm):
     area = AreaCodeField(label=_("Mã địa bàn tổ chức"), help_text=_("Mã tỉnh (2 số) hoặc xã (5 số)."))
     starts_on = VnDateField(label=_("Từ ngày"))
     ends_on = VnDateField(label=_("Đến ngày"))
@@ -264,33 +279,13 @@ class TrainingForm(forms.ModelForm):
         model = Training
         fields = ["title", "starts_on", "ends_on", "organiser", "topic", "area"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if self.instance.pk is None and user.area:
-            self.initial.setdefault("area", user.area.code)
-        self.helper = _helper()
 
-    def clean_area(self):
-        return _in_scope_area(self.user, self.cleaned_data["area"])
-
-
-class CadreForm(forms.ModelForm):
+class CadreForm(AreaInScopeForm):
     area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("Hội LHPN của địa bàn nào (mã tỉnh hoặc xã)."))
 
     class Meta:
         model = Cadre
         fields = ["full_name", "gender", "area", "position", "works_on_kttt", "active"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if self.instance.pk is None and user.area:
-            self.initial.setdefault("area", user.area.code)
-        self.helper = _helper()
-
     def clean_full_name(self):
         return nfc(self.cleaned_data["full_name"])
-
-    def clean_area(self):
-        return _in_scope_area(self.user, self.cleaned_data["area"])

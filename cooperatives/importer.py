@@ -303,6 +303,29 @@ class RowError:
         return f"Sheet '{self.sheet}', dòng {self.row}, cột '{self.column}': {self.reason}"
 
 
+class RowChecker:
+    """One data row being read: ``get`` parses a cell (a blank is None, or the ``missing``
+    error), ``err`` records a problem as sheet, Excel row, column header and reason."""
+
+    def __init__(self, sheet_title, number, raw, headers):
+        self.sheet_title, self.number, self.raw, self.headers = sheet_title, number, raw, headers
+        self.errors = []
+
+    def err(self, key, reason):
+        self.errors.append(RowError(self.sheet_title, self.number, self.headers[key], reason))
+
+    def get(self, key, parser, missing=None):
+        if is_blank(self.raw.get(key)):
+            if missing:
+                self.err(key, missing)
+            return None
+        try:
+            return parser(self.raw[key])
+        except Invalid as exc:
+            self.err(key, str(exc))
+            return None
+
+
 
 @dataclass
 class SheetRows:
@@ -320,7 +343,7 @@ class WorkbookRows:
     errors: list = field(default_factory=list)
 
 
-def _header_index(columns):
+def header_index(columns):
     index = {}
     for key, header, aliases in columns:
         for name in (header, *aliases):
@@ -328,8 +351,8 @@ def _header_index(columns):
     return index
 
 
-_COOP_INDEX = _header_index(COOP_COLUMNS)
-_MANAGER_INDEX = _header_index(MANAGER_COLUMNS)
+_COOP_INDEX = header_index(COOP_COLUMNS)
+_MANAGER_INDEX = header_index(MANAGER_COLUMNS)
 
 
 def _find_header(rows, index):
@@ -347,7 +370,7 @@ def _find_header(rows, index):
     return best
 
 
-def _read_sheet(ws, columns, index, required, errors):
+def read_sheet(ws, columns, index, required, errors):
     sheet = SheetRows(title=nfc(ws.title))
     rows = ws.iter_rows(values_only=True)
     head = []
@@ -432,11 +455,11 @@ def read_workbook(path_or_file):
             errors.append(RowError(worksheets[0].title if worksheets else "?", 1, HEADERS["code"],
                                    "tệp không có sheet danh sách HTX/THT"))
             return WorkbookRows(None, None, errors)
-        coops = _read_sheet(coop_ws, COOP_COLUMNS, _COOP_INDEX,
+        coops = read_sheet(coop_ws, COOP_COLUMNS, _COOP_INDEX,
                             ["code", "name", "kind", ("commune_code", "commune")], errors)
         managers = None
         if manager_ws is not None:
-            managers = _read_sheet(manager_ws, MANAGER_COLUMNS, _MANAGER_INDEX,
+            managers = read_sheet(manager_ws, MANAGER_COLUMNS, _MANAGER_INDEX,
                                    ["code", "full_name", "gender", "role"], errors)
         return WorkbookRows(coops, managers, errors)
     finally:
@@ -540,19 +563,8 @@ def _validate_coops(sheet, geo, errors, today):
     out, seen = [], {}
     present = set(sheet.columns)
     for number, raw in sheet.rows:
-        row_errors = []
-
-        def err(key, reason):
-            row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))
-
-        def get(key, parser):
-            if is_blank(raw.get(key)):
-                return None
-            try:
-                return parser(raw[key])
-            except Invalid as exc:
-                err(key, str(exc))
-                return None
+        row = RowChecker(sheet.title, number, raw, HEADERS)
+        err, get, row_errors = row.err, row.get, row.errors
 
         values = {}
         code = get("code", parse_code)
@@ -638,21 +650,8 @@ def _validate_managers(sheet, known_codes, errors):
     out, seen = [], {}
     present = set(sheet.columns)
     for number, raw in sheet.rows:
-        row_errors = []
-
-        def err(key, reason):
-            row_errors.append(RowError(sheet.title, number, MANAGER_HEADERS[key], reason))
-
-        def get(key, parser, missing=None):
-            if is_blank(raw.get(key)):
-                if missing:
-                    err(key, missing)
-                return None
-            try:
-                return parser(raw[key])
-            except Invalid as exc:
-                err(key, str(exc))
-                return None
+        row = RowChecker(sheet.title, number, raw, MANAGER_HEADERS)
+        err, get, row_errors = row.err, row.get, row.errors
 
         code = get("code", parse_code, "thiếu mã số HTX")
         if code and code not in known_codes:
@@ -721,7 +720,7 @@ def _chunk_size():
     return 900 if connection.vendor == "sqlite" else 5000
 
 
-def _chunks(items, size=None):
+def chunks(items, size=None):
     items = list(items)
     size = size or _chunk_size()
     for start in range(0, len(items), size):
@@ -730,7 +729,7 @@ def _chunks(items, size=None):
 
 def _load_existing(codes):
     coops = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         for coop in Cooperative.objects.filter(code__in=chunk):
             coops[coop.code] = coop
     return coops
@@ -738,7 +737,7 @@ def _load_existing(codes):
 
 def _by_cooperative(queryset, ids):
     out = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out.extend(queryset.filter(cooperative_id__in=chunk))
     return out
 
@@ -874,7 +873,7 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
     for m in _by_cooperative(Manager.objects.all(), managed_ids):
         managers[(m.cooperative_id, m.full_name.casefold(), m.role)] = m
     trained_ids = set()
-    for chunk in _chunks([m.pk for m in managers.values()]):
+    for chunk in chunks([m.pk for m in managers.values()]):
         trained_ids.update(Training.managers.through.objects.filter(manager_id__in=chunk)
                            .values_list("manager_id", flat=True))
     mgr_new, mgr_changed, to_train = [], [], []   # to_train: (commune_id, code, key or Manager)
@@ -917,7 +916,7 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
         if wf_changed:
             _bulk_update(wf_changed, Workforce, WORKFORCE_KEYS)
         if ocop_deleted:
-            for chunk in _chunks(ocop_deleted):
+            for chunk in chunks(ocop_deleted):
                 OcopProduct.objects.filter(pk__in=chunk).delete()
         if ocop_new:
             OcopProduct.objects.bulk_create([p for _, p in ocop_new], batch_size=BATCH)
@@ -951,7 +950,7 @@ def _bulk_update(objs, model, fields):
 def _attach_trainings(to_train, today):
     communes = {commune for commune, _ in to_train}
     trainings = {}
-    for chunk in _chunks(communes):
+    for chunk in chunks(communes):
         for t in Training.objects.filter(title=TRAINING_TITLE, area_id__in=chunk).order_by("pk"):
             trainings.setdefault(t.area_id, t)
     missing = [Training(title=TRAINING_TITLE, starts_on=today, ends_on=today, organiser=TRAINING_ORGANISER,

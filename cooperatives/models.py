@@ -182,6 +182,7 @@ class Training(models.Model):
     cadres = models.ManyToManyField("Cadre", blank=True, related_name="trainings", verbose_name=_("cán bộ Hội tham dự"))
 
     area_scope = "area"
+    scope_includes_ancestors = True  # a commune ticks her people on the province's course
 
     class Meta:
         verbose_name = _("lớp đào tạo, tập huấn")

@@ -3,7 +3,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from cooperatives.models import Cadre, Cooperative, Manager, Training, Workforce
 from portal.models import Area
-from portal.scoping import area_q, scoped
+from portal.scoping import scoped
 from portal.text import search_key
 
 YES, NO = "yes", "no"
@@ -61,4 +61,4 @@ def scoped_cadres(user):
 def readable_trainings(user):
     """Trainings of the user's area and below, and those organised above it (a commune officer
     ticks her managers who attended the province's course); only the former are editable."""
-    return Training.objects.filter(area_q(user, "area", include_ancestors=True)).select_related("area")
+    return scoped(Training.objects.select_related("area"), user)

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from plans.models import Indicator, Plan
+from plans.models import Indicator
 from portal.models import Area
-from reporting.models import DEFAULT_DUE, Period, Report, due_date
+from reporting.models import Period, Report
+from reporting.rollup import Figure
+from reporting.selectors import covering_plans
 
 # Registry windows: the Nghị định 09/2019 data window of the period (Period.data_from ..
 # Period.data_to), the window the Hội follows for what a report counts (DOMAIN.md §5).
@@ -59,9 +61,9 @@ def ratio_gap(numerator, denominator, figure):
 
 def percent(numerator, denominator):
     """The percentage of a ratio (two decimals), or None when it cannot be computed."""
-    if numerator is None or not denominator:
+    if numerator is None:
         return None
-    return (Decimal(str(numerator)) * 100 / Decimal(str(denominator))).quantize(Decimal("0.01"))
+    return Figure(numerator=Decimal(str(numerator)), denominator=denominator).percent
 
 
 # Periods an area can report -------------------------------------------------------------------
@@ -80,28 +82,9 @@ def reportable_periods(area, periods=None):
 
 # Plans, indicators and due dates ---------------------------------------------------------------
 
-def covering_plans(area, period):
-    """The plans that cover an area in a period's year: issued for the area or one of its
-    ancestors (the Đề án, the national plan, the province's plan ...), cited documents aside."""
-    return list(Plan.objects.filter(Q(area=area) | Q(area_id__in=area.ancestor_ids()))
-                .filter(year_start__lte=period.year, year_end__gte=period.year)
-                .exclude(kind=Plan.Kind.REFERENCE).select_related("area"))
-
-
-def most_specific(plans):
-    """The covering plan closest to the area: the deepest area; for the same area the one with
-    the shortest span (a yearly plan over a multi-year one), then the latest issued."""
-    if not plans:
-        return None
-    return min(plans, key=lambda p: (-p.area.level, p.year_end - p.year_start,
-                                     -(p.issued_on or datetime.date.min).toordinal()))
-
-
-def report_due(plan, period):
-    if plan is None:
-        month, day = DEFAULT_DUE[period.kind]
-        return datetime.date(period.year, month, day)
-    return due_date(plan, period)
+def plans_for(report):
+    """The plans covering a report's area in its year, most specific first."""
+    return covering_plans(report.area, year=report.period.year)
 
 
 def is_late(due, *, submitted_on=None, today=None):

@@ -13,14 +13,12 @@ import io
 
 from plans.targets import describe
 from reporting import rollup
-from reporting.selectors import Tally
+from reporting.selectors import COMPLETENESS_LABELS, Tally
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 SHEET_PROGRESS, SHEET_CHILDREN, SHEET_COMPLETENESS = "Tiến độ", "Theo đơn vị", "Tình hình báo cáo"
 TARGET_HEADERS = ["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tử số", "Mẫu số", "% mục tiêu", "Trạng thái"]
-CELL_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi", "pending": "Chưa đến hạn",
-               "n/a": "—"}
 APPROVED_ONLY, WITH_SUBMITTED = "Chỉ gồm báo cáo đã duyệt", "Gồm cả báo cáo chờ duyệt"
 
 COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.00", '0.00" %"'
@@ -191,7 +189,7 @@ def progress_xlsx(progress):
                 late.number_format = COUNT_FORMAT
                 col += 2
             else:
-                ws.cell(row=row, column=col, value=CELL_LABELS.get(cell.status, cell.status))
+                ws.cell(row=row, column=col, value=COMPLETENESS_LABELS.get(cell.status, cell.status))
                 col += 1
     widths(ws, [8, 40, *[18] * len(heads)])
 

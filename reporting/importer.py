@@ -43,7 +43,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cooperatives.importer import (
-    Counts, Invalid, NotAWorkbook, RowError, _chunks, _header_index, _read_sheet, is_blank, open_workbook,
+    Counts, Invalid, NotAWorkbook, RowChecker, RowError, chunks, header_index, read_sheet, is_blank, open_workbook,
     parse_count,
 )
 from plans.models import Indicator, Plan
@@ -69,7 +69,7 @@ COLUMNS = [
     ("denominator", "Mẫu số", []),
 ]
 HEADERS = {key: header for key, header, _ in COLUMNS}
-_INDEX = _header_index(COLUMNS)
+_INDEX = header_index(COLUMNS)
 REQUIRED = ["area", "period", "indicator", ("value", "numerator")]
 
 
@@ -155,7 +155,7 @@ def read_rows(path_or_file, errors):
         first = None
         for ws in worksheets:
             sheet_errors = []
-            sheet = _read_sheet(ws, COLUMNS, _INDEX, REQUIRED, sheet_errors)
+            sheet = read_sheet(ws, COLUMNS, _INDEX, REQUIRED, sheet_errors)
             if first is None:
                 first = (sheet, sheet_errors)
             if sheet.header_row is not None:
@@ -199,7 +199,7 @@ class Row:
 
 def _load_areas(codes):
     by_code = {}
-    for chunk in _chunks(sorted(codes)):
+    for chunk in chunks(sorted(codes)):
         for a in Area.objects.filter(code__in=chunk).only(
                 "id", "code", "name", "level", "path", "valid_from", "valid_to"):
             by_code.setdefault(a.code, []).append(a)
@@ -229,20 +229,8 @@ def _validate(sheet, errors):
     parsed = []
     area_codes = set()
     for number, raw in sheet.rows:
-        row_errors = []
-
-        def err(key, reason):
-            row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))
-
-        def get(key, parser, missing):
-            if is_blank(raw.get(key)):
-                err(key, missing)
-                return None
-            try:
-                return parser(raw[key])
-            except Invalid as exc:
-                err(key, str(exc))
-                return None
+        row = RowChecker(sheet.title, number, raw, HEADERS)
+        err, get, row_errors = row.err, row.get, row.errors
 
         code = get("area", area_code, "thiếu mã đơn vị")
         period = get("period", period_code, "thiếu kỳ báo cáo")
@@ -384,14 +372,14 @@ def _apply(sheet, rows, result, status, user, now):
     area_ids = sorted({a for a, _ in pairs})
     period_ids = sorted({p for _, p in pairs})
     existing = {}
-    for chunk in _chunks(area_ids):
+    for chunk in chunks(area_ids):
         reports = (Report.objects.select_for_update(of=("self",)).select_related("area", "period").order_by()
                    .filter(area_id__in=chunk, period_id__in=period_ids))
         for report in reports:
             if (report.area_id, report.period_id) in pairs:
                 existing[(report.area_id, report.period_id)] = report
     values = {}
-    for chunk in _chunks([r.pk for r in existing.values()]):
+    for chunk in chunks([r.pk for r in existing.values()]):
         for v in ReportValue.objects.filter(report_id__in=chunk):
             values[(v.report_id, v.indicator_id)] = v
 
@@ -458,7 +446,7 @@ def _apply(sheet, rows, result, status, user, now):
         Report.objects.bulk_create(objs, batch_size=BATCH)
         if any(r.pk is None for r in objs):  # no RETURNING on this database: read them back
             by_pair = {}
-            for chunk in _chunks(sorted({r.area_id for r in objs})):
+            for chunk in chunks(sorted({r.area_id for r in objs})):
                 for r in Report.objects.filter(area_id__in=chunk, period_id__in=period_ids):
                     by_pair[(r.area_id, r.period_id)] = r
             for pair, r in new_reports.items():
@@ -476,7 +464,7 @@ def _apply(sheet, rows, result, status, user, now):
         ReportValue.objects.bulk_update(changed_values, ["value", "numerator", "denominator"], batch_size=BATCH)
     if changed_reports:
         ids = list(changed_reports)
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             Report.objects.filter(pk__in=chunk).update(version=F("version") + 1, updated_at=now, updated_by=user)
         ReportTransition.objects.bulk_create(
             [ReportTransition(report=r, from_status=r.status, to_status=r.status, by=user, comment=UPDATE_COMMENT)

@@ -135,8 +135,12 @@ class ReportTransition(models.Model):
 
 
 def due_date(plan, period):
-    """When a period's report is due under a plan (its setting, else the default)."""
-    setting = plan.half_year_due if period.kind == Period.Kind.HALF_YEAR else plan.annual_due
+    """When a period's report is due under a plan (its setting, else the default; no plan:
+    the default)."""
+    if plan is None:
+        setting = ""
+    else:
+        setting = plan.half_year_due if period.kind == Period.Kind.HALF_YEAR else plan.annual_due
     if setting:
         month, day = (int(x) for x in setting.split("-"))
     else:

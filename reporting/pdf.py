@@ -36,8 +36,6 @@ FONT_FAMILY = "LiberationSerif Portal"   # the shipped files only: no system fon
 DE_AN_NAME = "Hỗ trợ hợp tác xã do phụ nữ tham gia quản lý, tạo việc làm cho lao động nữ đến năm 2030"
 DOC_TYPE_WORDS = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "HD": "Hướng dẫn", "BC": "Báo cáo",
                   "CV": "Công văn", "TB": "Thông báo", "NQ": "Nghị quyết"}
-CELL_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi", "pending": "Chưa đến hạn",
-               "n/a": "—"}
 CHART_MAX = 150          # the chart's scale ends at 150 % of the target; longer bars are clipped
 DOC_FIELDS = ("number", "place", "issued_on", "parent_body", "issuing_body", "signer_authority",
               "signer_title", "signer_name", "recipients", "assessment", "difficulties", "proposals", "summary")

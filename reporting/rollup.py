@@ -33,6 +33,10 @@ class Figure:
     denominator: Decimal | None = None
 
     @property
+    def is_ratio(self):
+        return self.numerator is not None or self.denominator is not None
+
+    @property
     def is_empty(self):
         return self.value is None and self.numerator is None and self.denominator is None
 

@@ -24,11 +24,17 @@ def counting_statuses(include_submitted=False):
 
 # Plans ----------------------------------------------------------------------------------
 
-def covering_plans(area):
-    """Plans whose area is this area or one above it, most specific first."""
-    ids = [*area.ancestor_ids(), area.pk]
-    plans = Plan.objects.filter(area_id__in=ids).exclude(kind=Plan.Kind.REFERENCE).select_related("area")
-    return sorted(plans, key=lambda p: (-p.area.level, -(p.issued_on or datetime.date.min).toordinal()))
+def covering_plans(area, year=None):
+    """Plans issued for this area or one above it (the Đề án, the national plan, the province's
+    plan ...), cited documents aside; only those running in ``year`` when given. Most specific
+    first: the deepest area, then the shortest span (a yearly plan before a multi-year one),
+    then the latest issued."""
+    plans = Plan.objects.filter(area_id__in=[*area.ancestor_ids(), area.pk]).exclude(
+        kind=Plan.Kind.REFERENCE).select_related("area")
+    if year is not None:
+        plans = plans.filter(year_start__lte=year, year_end__gte=year)
+    return sorted(plans, key=lambda p: (-p.area.level, p.year_end - p.year_start,
+                                        -(p.issued_on or datetime.date.min).toordinal()))
 
 
 def default_plan(area, milestone):
@@ -263,9 +269,13 @@ def _rename(r, names):
 
 # Completeness ------------------------------------------------------------------------------
 
+COMPLETENESS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa gửi",
+                       "pending": "Chưa đến hạn", "n/a": "—"}
+
+
 @dataclass
 class Cell:
-    status: str        # "on_time", "late", "pending" (draft/returned), "missing", "n/a"
+    status: str        # a key of COMPLETENESS_LABELS
     report: object = None
 
 

@@ -21,7 +21,7 @@ from portal.models import User
 from portal.scoping import get_scoped_or_404, require_role, scoped
 from reporting import entry, services
 from reporting.forms import OpenReportForm, ReportFilterForm, ReportForm, ReturnForm, field_names
-from reporting.models import Report, ReportTransition
+from reporting.models import Report, ReportTransition, due_date
 from reporting.queue import waiting_for
 
 PAGE_SIZE = 50
@@ -143,9 +143,9 @@ def _attach(rows, form):
 
 def _page(request, report, *, form=None, return_form=None, status=200, conflict=None, refused=None):
     user = request.user
-    plans = entry.covering_plans(report.area, report.period)
-    plan = entry.most_specific(plans)
-    due = entry.report_due(plan, report.period)
+    plans = entry.plans_for(report)
+    plan = plans[0] if plans else None
+    due = due_date(plan, report.period)
     indicators = entry.form_indicators(plans, report)
     editable = entry.can_edit(user, report)
     rows, initial = _rows(report, indicators)
@@ -182,7 +182,7 @@ def report_detail(request, pk):
     if not report.is_editable:
         return _page(request, report, status=403, refused=_(
             "Báo cáo đã gửi duyệt hoặc đã được duyệt nên không sửa được; số liệu không thay đổi."))
-    plans = entry.covering_plans(report.area, report.period)
+    plans = entry.plans_for(report)
     form = ReportForm(request.POST, indicators=entry.form_indicators(plans, report))
     if not form.is_valid():
         messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))

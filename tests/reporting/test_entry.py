@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 
 from cooperatives import rules
-from cooperatives.figures import Figure
+from reporting.rollup import Figure
 from cooperatives.services import refresh_classification
 from portal.models import User
 from reporting import entry, services
-from reporting.models import Report, ReportTransition, ReportValue
+from reporting.models import Report, ReportTransition, ReportValue, due_date
+from reporting.selectors import covering_plans
 from tests.conftest import make_user
 from tests.cooperatives.factories import coop, manager
 from tests.reporting.helpers import (THAT_KHE, area, detail, form_data, ha_noi_commune, other_lang_son_commune,
@@ -38,11 +39,11 @@ def test_large_gap(entered, registry, flagged):
 
 
 def test_a_ratio_is_flagged_on_its_numerator_or_denominator():
-    figure = Figure("NU_QL_DAO_TAO_TL", numerator=10, denominator=20)
+    figure = Figure(numerator=10, denominator=20)
     assert not entry.ratio_gap(10, 20, figure)
     assert entry.ratio_gap(4, 20, figure)
     assert entry.ratio_gap(10, 40, figure)
-    assert not entry.ratio_gap(4, 20, Figure("X", numerator=0, denominator=0))  # the registry has none
+    assert not entry.ratio_gap(4, 20, Figure(numerator=0, denominator=0))  # the registry has none
 
 
 def test_percent_and_late():
@@ -67,16 +68,16 @@ def test_which_periods_an_area_reports():
 
 @pytest.mark.django_db
 def test_the_most_specific_covering_plan_sets_the_due_date():
-    plans = entry.covering_plans(area(THAT_KHE), period("2025"))
+    plans = covering_plans(area(THAT_KHE), year=2025)
     assert {p.key for p in plans} >= {"de-an-01", "lang-son-2023"}
-    assert entry.most_specific(plans).key == "lang-son-2023"
-    assert entry.report_due(entry.most_specific(plans), period("2025")) == datetime.date(2025, 12, 20)
-    lai_chau = entry.covering_plans(area("105", "2025-06-30"), period("2024"))
-    assert entry.most_specific(lai_chau).key == "tp-lai-chau-2023"
-    assert entry.report_due(entry.most_specific(lai_chau), period("2024")) == datetime.date(2024, 11, 15)
-    ha_noi = entry.covering_plans(area(ha_noi_commune()), period("2025"))
-    assert entry.most_specific(ha_noi).key == "ha-noi-2025"
-    assert "ha-noi-2025" not in {p.key for p in entry.covering_plans(area(ha_noi_commune()), period("2026"))}
+    assert plans[0].key == "lang-son-2023"
+    assert due_date(plans[0], period("2025")) == datetime.date(2025, 12, 20)
+    lai_chau = covering_plans(area("105", "2025-06-30"), year=2024)
+    assert lai_chau[0].key == "tp-lai-chau-2023"
+    assert due_date(lai_chau[0], period("2024")) == datetime.date(2024, 11, 15)
+    ha_noi = covering_plans(area(ha_noi_commune()), year=2025)
+    assert ha_noi[0].key == "ha-noi-2025"
+    assert "ha-noi-2025" not in {p.key for p in covering_plans(area(ha_noi_commune()), year=2026)}
 
 
 # The list and the period picker -----------------------------------------------------------------
