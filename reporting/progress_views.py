@@ -3,6 +3,7 @@ the trend and who has reported; and its exports. Everything comes from
 reporting.selectors.progress (the same rollup as `manage.py progress`)."""
 import datetime
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +51,7 @@ def parse_request(request, area):
         as_of = datetime.date.fromisoformat(request.GET["ngay"]) if request.GET.get("ngay") else None
     except ValueError:
         as_of = None
+        messages.warning(request, _("Ngày “%(d)s” không hợp lệ; đang tính đến hôm nay.") % {"d": request.GET["ngay"]})
     return {"plan": plan, "plans": plans, "milestone": milestone, "milestones": milestones, "as_of": as_of,
             "include_submitted": request.GET.get("cho_duyet") == "1"}
 

@@ -101,3 +101,8 @@ def test_xlsx_export_of_the_page(client_for, users, data):
     values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
     assert "HTX_MOI" in values and 9 in values
     assert datetime.date(2026, 1, 15)
+
+
+def test_a_bad_date_is_said_not_silently_ignored(client_for, users):
+    page = client_for(users["province_reviewer"]).get(url("20", moc=2025, ngay="31-02-2025")).content.decode()
+    assert "không hợp lệ" in page and 'id="targets-table"' in page
