@@ -142,6 +142,14 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
+    # Ranks for "may manage": an administrator manages accounts of her rank and below.
+    RANK = {Role.DATA_ENTRY: 0, Role.LEADER: 0, Role.REVIEWER: 0, Role.ADMIN: 1}
+
+    @classmethod
+    def roles_above(cls, role):
+        rank = cls.RANK.get(role, 0)
+        return [r for r, k in cls.RANK.items() if k > rank]
+
     def get_full_name(self):
         """Vietnamese order: family name first ("Trần Văn Minh")."""
         return f"{self.last_name} {self.first_name}".strip()

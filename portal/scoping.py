@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from portal.models import Area
+from portal.models import Area, User
 
 
 def area_q(user, lookup, include_ancestors=False):
@@ -44,6 +44,17 @@ def get_scoped_or_404(queryset, user, **lookup):
         return scoped(queryset, user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("Không tìm thấy, hoặc nằm ngoài địa bàn của bạn.") from None
+
+
+def manageable_users(admin):
+    """The accounts an administrator may list, edit, reset or deactivate: those of her area and
+    below, never a superuser's or a staff account (they reach Django's admin), nor an account
+    whose role ranks above hers. A superuser manages every account of her area."""
+    users = scoped(User.objects.all(), admin)
+    if getattr(admin, "is_superuser", False):
+        return users
+    return users.filter(is_superuser=False, is_staff=False).exclude(
+        role__in=User.roles_above(admin.role))
 
 
 def can_see_area(user, area):

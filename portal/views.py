@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from plans.models import Plan
 from portal.forms import LoginForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
-from portal.scoping import get_scoped_or_404, require_role, scoped
+from portal.scoping import get_scoped_or_404, manageable_users, require_role, scoped
 from reporting.queue import late_units, waiting_for
 
 PAGE_SIZE = 50
@@ -84,7 +84,7 @@ def map_unit(request, pk):
 @require_safe
 def user_list(request):
     require_role(request.user, admin=True)
-    users = scoped(User.objects.select_related("area"), request.user).order_by("area__path", "username")
+    users = manageable_users(request.user).select_related("area").order_by("area__path", "username")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(last_name__icontains=q) |
@@ -96,7 +96,7 @@ def user_list(request):
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk=None):
-    user = get_scoped_or_404(User.objects.all(), request.user, pk=pk) if pk else None
+    user = get_scoped_or_404(manageable_users(request.user), request.user, pk=pk) if pk else None
     require_role(request.user, admin=True)
     form = UserForm(request.POST or None, instance=user, admin=request.user)
     if request.method == "POST" and form.is_valid():

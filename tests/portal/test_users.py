@@ -51,3 +51,47 @@ def test_mismatched_passwords_are_refused(client, users):
     client.force_login(users["province_admin"])
     response = client.post(reverse("user_add"), form_data(password2="khac-hoan-toan-99"))
     assert response.status_code == 200 and not User.objects.filter(username="hoa").exists()
+
+
+# An administrator may never take over an account that reaches further than hers --------------
+
+@pytest.fixture
+def powerful(users):
+    """A superuser and a staff account whose area lies inside Lạng Sơn, and another
+    administrator of the country (above the province)."""
+    superuser = User.objects.create_superuser("root", "root@example.org", "Sieu-quan-tri-2026",
+                                              role=User.Role.ADMIN, area=users["commune_editor"].area)
+    staff = User.objects.create_user("staff", password="Nhan-vien-2026", is_staff=True,
+                                     role=User.Role.DATA_ENTRY, area=users["commune_editor"].area)
+    return {"superuser": superuser, "staff": staff}
+
+
+@pytest.mark.parametrize("who", ["superuser", "staff"])
+def test_province_admin_cannot_open_or_reset_a_superuser_or_staff_account(client, users, powerful, who):
+    target = powerful[who]
+    client.force_login(users["province_admin"])
+    url = reverse("user_edit", args=[target.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, form_data(username=target.username, area="06040",
+                                          password1="Chiem-quyen-2026", password2="Chiem-quyen-2026",
+                                          is_active=""))
+    assert response.status_code == 404
+    target.refresh_from_db()
+    assert not target.check_password("Chiem-quyen-2026") and target.is_active
+
+
+def test_user_list_does_not_offer_superusers_or_staff(client, users, powerful):
+    client.force_login(users["province_admin"])
+    body = client.get(reverse("users")).content.decode()
+    assert "lan" in body
+    assert "root" not in body and "staff" not in body
+
+
+def test_superuser_still_manages_accounts_of_her_area(client, users, powerful):
+    client.force_login(powerful["superuser"])
+    assert client.get(reverse("user_edit", args=[powerful["staff"].pk])).status_code == 200
+
+
+def test_admin_cannot_reach_an_account_above_her_area(client, users):
+    client.force_login(users["province_admin"])
+    assert client.get(reverse("user_edit", args=[users["national_admin"].pk])).status_code == 404
