@@ -6,6 +6,7 @@ wording; plans.targets holds the rules that read it.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import Area
 
@@ -182,3 +183,56 @@ class Target(models.Model):
     def clean(self):
         from plans.targets import validate_target
         validate_target(self)
+
+
+class Allocation(models.Model):
+    """A share of a plan's count target handed down to one unit one level below the plan's area
+    ("giao chỉ tiêu": "Thành phố Lạng Sơn: 3 HTX", "mỗi xã ít nhất 1 THT"). The unit is judged
+    against it; the plan's own target stays the parent's."""
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="allocations",
+                               verbose_name=_("mục tiêu được giao"))
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="allocations",
+                             verbose_name=_("đơn vị được giao"))
+    form = models.CharField(_("dạng chỉ tiêu"), max_length=12, choices=Target.Form.choices,
+                            default=Target.Form.NUMBER)
+    low = models.DecimalField(_("giá trị (cận dưới)"), max_digits=14, decimal_places=2)
+    high = models.DecimalField(_("cận trên"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("chỉ tiêu được giao")
+        verbose_name_plural = _("chỉ tiêu được giao")
+        ordering = ["target", "area__code"]
+        constraints = [models.UniqueConstraint(fields=["target", "area"], name="allocation_unique")]
+
+    def __str__(self):
+        return f"{self.area} — {self.target.indicator.code} {self.target.milestone}: {self.low}"
+
+    # The shape plans.targets reads (form, low, high, unit, per_unit, area_group).
+    @property
+    def unit(self):
+        return self.target.unit
+
+    per_unit = area_group = ""
+
+
+class AreaGroup(models.Model):
+    """The group of a unit for targets set per area group ("đồng bằng 95 %, miền núi 80 %"):
+    the name is the one the plans' targets use in ``Target.area_group``."""
+    area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="group",
+                                verbose_name=_("đơn vị"))
+    name = models.CharField(_("nhóm địa bàn"), max_length=60)
+    history = HistoricalRecords()
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("nhóm địa bàn")
+        verbose_name_plural = _("nhóm địa bàn")
+        ordering = ["area__code"]
+
+    def __str__(self):
+        return f"{self.area}: {self.name}"
