@@ -30,7 +30,7 @@ HTX_KINDS = [Cooperative.Kind.HTX, Cooperative.Kind.LHHTX]
 
 
 def _in_area(area, lookup="commune"):
-    return Q(**{f"{lookup}__path__startswith": area.path})
+    return Area.inside_q(area, lookup)
 
 
 def registry_figures(area: Area, start, end):

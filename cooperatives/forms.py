@@ -6,6 +6,7 @@ from cooperatives import rules
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.selectors import NO, YES, current_communes, scoped_cadres, scoped_managers
 from portal.forms import AreaCodeField
+from portal.models import Area
 from portal.scoping import can_see_area
 from portal.text import nfc
 
@@ -239,8 +240,8 @@ class AttendeesForm(forms.Form):
         self.user = user
         managers, cadres = scoped_managers(user), scoped_cadres(user).filter(active=True)
         if training is not None and training.area_id:  # people of the course's own area only
-            managers = managers.filter(cooperative__commune__path__startswith=training.area.path)
-            cadres = cadres.filter(area__path__startswith=training.area.path)
+            managers = managers.filter(Area.inside_q(training.area, "cooperative__commune"))
+            cadres = cadres.filter(Area.inside_q(training.area, "area"))
         self.fields["managers"].queryset = managers
         self.fields["cadres"].queryset = cadres
         if training is not None and training.pk and not self.is_bound:

@@ -775,8 +775,7 @@ def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
 def _check_within(area, book, coop_rows, manager_rows, existing, errors):
     commune_ids = {r.values["commune_id"] for r in coop_rows if "commune_id" in r.values}
     commune_ids |= {c.commune_id for c in existing.values()}
-    paths = dict(Area.objects.filter(pk__in=commune_ids).values_list("pk", "path"))
-    outside = {pk for pk, path in paths.items() if not path.startswith(area.path)}
+    outside = {c.pk for c in Area.objects.filter(pk__in=commune_ids).only("path") if not c.lies_in(area)}
     if not outside:
         return
     where = f"nằm ngoài địa bàn của bạn ({area.name})"

@@ -21,7 +21,7 @@ def cooperative_list(*, user, filters=None):
         qs = qs.filter(Q(search_name__contains=search_key(q)) | Q(code__startswith=q))
     area = f.get("area")
     if area is not None:
-        qs = qs.filter(commune__path__startswith=area.path)
+        qs = qs.filter(Area.inside_q(area, "commune"))
     for field in ("kind", "sector", "status"):
         if f.get(field):
             qs = qs.filter(**{field: f[field]})

@@ -40,7 +40,16 @@ class VietnameseDecimalField(forms.DecimalField):
                                         params={"value": value}) from None
 
 
+def stated_field(label):
+    """Yes / no / not stated: a plan silent on a report is "Không nêu", not "Không"."""
+    return forms.TypedChoiceField(label=label, required=False, empty_value=None,
+                                  choices=[("", _("Không nêu")), ("True", _("Có")), ("False", _("Không"))],
+                                  coerce=lambda value: value == "True")
+
+
 class PlanForm(forms.ModelForm):
+    reports_half_year = stated_field(_("Báo cáo 6 tháng"))
+    reports_annual = stated_field(_("Báo cáo năm"))
     area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("VN, mã tỉnh (2 số), huyện (3 số) hoặc xã (5 số)."))
     issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                 widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),

@@ -91,7 +91,8 @@ def _save_plan(tally, file_name, doc):
         issued_on_precision=doc.get("issued_on_precision") or "",
         area=area, legal_basis="\n".join(doc.get("legal_basis") or []),
         year_start=year_start, year_end=year_end,
-        reports_half_year=bool(rep.get("half_year")), reports_annual=bool(rep.get("annual")),
+        # null in the seed: the text does not say (kept as None, not as "does not report")
+        reports_half_year=rep.get("half_year"), reports_annual=rep.get("annual"),
         half_year_due=rep.get("half_year_due") or "", annual_due=rep.get("annual_due") or "",
         reporting_note=rep.get("note") or "", note=doc.get("note") or "",
         source_file=doc.get("source") or file_name,

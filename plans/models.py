@@ -73,8 +73,10 @@ class Plan(models.Model):
     legal_basis = models.TextField(_("căn cứ"), blank=True, help_text=_("Mỗi văn bản một dòng."))
     year_start = models.PositiveSmallIntegerField(_("từ năm"))
     year_end = models.PositiveSmallIntegerField(_("đến năm"))
-    reports_half_year = models.BooleanField(_("báo cáo 6 tháng"), default=True)
-    reports_annual = models.BooleanField(_("báo cáo năm"), default=True)
+    # What the text says of each report: True (it asks for it), False (its reporting regime
+    # leaves it out), None (the text does not say: "Không nêu", never read as "does not report").
+    reports_half_year = models.BooleanField(_("báo cáo 6 tháng"), null=True, blank=True, default=None)
+    reports_annual = models.BooleanField(_("báo cáo năm"), null=True, blank=True, default=None)
     half_year_due = models.CharField(_("hạn báo cáo 6 tháng (tháng-ngày)"), max_length=5, blank=True)
     annual_due = models.CharField(_("hạn báo cáo năm (tháng-ngày)"), max_length=5, blank=True)
     reporting_note = models.TextField(_("chế độ báo cáo"), blank=True)
@@ -101,6 +103,10 @@ class Plan(models.Model):
             value = getattr(self, field)
             if value and not _is_month_day(value):
                 raise ValidationError({field: _("Hạn báo cáo ghi theo dạng tháng-ngày, ví dụ 11-15.")})
+
+    def runs_in(self, year):
+        """Whether the year is one of the plan's (year_start .. year_end)."""
+        return self.year_start <= year <= self.year_end
 
     @property
     def legal_basis_lines(self):

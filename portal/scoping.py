@@ -23,7 +23,7 @@ def area_q(user, lookup, include_ancestors=False):
     if not getattr(user, "is_authenticated", False) or area is None:
         return Q(pk__in=[])
     prefix = f"{lookup}__" if lookup else ""
-    q = Q(**{f"{prefix}path__startswith": area.path})
+    q = Area.inside_q(area, lookup)
     if include_ancestors:
         q |= Q(**{f"{prefix}pk__in": area.ancestor_ids()})
     return q
@@ -58,7 +58,7 @@ def manageable_users(admin):
 
 
 def can_see_area(user, area):
-    return getattr(user, "area", None) is not None and area.path.startswith(user.area.path)
+    return getattr(user, "area", None) is not None and area.lies_in(user.area)
 
 
 def require_role(user, *, admin=False, data_entry=False, review=False):

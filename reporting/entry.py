@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from plans.models import Indicator
 from portal.models import Area
-from reporting.models import Period, Report
+from reporting.models import Period
 from reporting.rollup import Figure
 from reporting.selectors import covering_plans
 
@@ -102,20 +102,6 @@ def form_indicators(plans, report=None):
     if report is not None and report.pk:
         q |= Q(pk__in=report.values.values("indicator"))
     return list(Indicator.objects.filter(q).distinct().order_by("order", "code"))
-
-
-# Who may do what on a report page (the services enforce the same rules) ---------------------
-
-def can_edit(user, report):
-    """Data entry of the report's own area, on a draft or returned report."""
-    return user.can_enter_data and report.area_id == user.area_id and report.is_editable
-
-
-def can_review(user, report):
-    """A reviewer, on a submitted report of an area below hers (services._check_reviewer)."""
-    if not user.can_review or report.status != Report.Status.SUBMITTED or user.area is None:
-        return False
-    return not (user.area_id == report.area_id and user.area.level > 0)
 
 
 @dataclass

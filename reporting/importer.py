@@ -475,7 +475,7 @@ def _apply(sheet, rows, result, status, user, now):
 def _historical_sent_day(area, period, plans):
     """A historical report counts as sent on time: on the earliest of the close of its data
     window (Nghị định 09/2019: 14/6, 14/12) and the due dates of the plans covering the area."""
-    dues = [due_date(plan, period) for plan in plans if area.path.startswith(plan.area.path)]
+    dues = [due_date(plan, period) for plan in plans if area.lies_in(plan.area)]
     return min([period.data_to, *dues])
 
 

@@ -135,17 +135,25 @@ class ReportTransition(models.Model):
 
 
 def due_date(plan, period):
-    """When a period's report is due under a plan (its setting, else the default; no plan:
-    the default)."""
-    if plan is None:
-        setting = ""
-    else:
-        setting = plan.half_year_due if period.kind == Period.Kind.HALF_YEAR else plan.annual_due
+    """When a period's report is due under a plan: the plan's own deadline for that kind of
+    report, else the default (20/6, 20/12). A plan's deadline holds within the plan's own years
+    only (Khánh Hòa's "trước ngày 01/12/2019" is the 2019 report's, not a rule for 2023): for a
+    period outside them the deadline is that of the most specific plan covering the plan's area
+    in the period's year that states one, else the default. No plan: the default."""
+    if plan is not None and not plan.runs_in(period.year):
+        from reporting.selectors import covering_plans  # selectors imports this module
+
+        plan = next((p for p in covering_plans(plan.area, year=period.year) if _stated_due(p, period)), None)
+    setting = _stated_due(plan, period) if plan is not None else ""
     if setting:
         month, day = (int(x) for x in setting.split("-"))
     else:
         month, day = DEFAULT_DUE[period.kind]
     return datetime.date(period.year, month, day)
+
+
+def _stated_due(plan, period):
+    return plan.half_year_due if period.kind == Period.Kind.HALF_YEAR else plan.annual_due
 
 
 class IssuedDocument(models.Model):

@@ -1,17 +1,12 @@
 """The reviewer's queue: submitted reports of the areas below her, oldest first."""
-from portal.scoping import scoped
 from reporting.models import Report
+from reporting.permissions import reviewable_reports
 
 
 def waiting_for(user):
-    """Submitted reports in the user's scope that she may review (a reviewer reviews the areas
-    below her, not her own level's report); none for a role that does not review."""
-    if not getattr(user, "can_review", False) or user.area is None:
-        return Report.objects.none()
-    reports = scoped(Report.objects.filter(status=Report.Status.SUBMITTED), user)
-    if user.area.level > 0:
-        reports = reports.exclude(area=user.area)
-    return reports.order_by("submitted_at", "pk")
+    """The reports she may review (reporting.permissions.can_review), oldest first; each
+    annotated with ``sender_id``. None for a role that does not review."""
+    return reviewable_reports(user).order_by("submitted_at", "pk")
 
 
 def late_units(user, today=None):

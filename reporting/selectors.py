@@ -224,7 +224,7 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
                                       # as of a day: what had been sent by then
                                       report__first_submitted_at__lt=as_of_end)
     if not national:
-        base = base.filter(report__area__path__startswith=area.path)
+        base = base.filter(Area.inside_q(area, "report__area"))
     group = ["report__province"] if national else ["report__area", "report__area__path"]
     names = {"report__province": "province", "report__area": "area_id", "report__area__path": "path"}
     flow_qs = (base.filter(indicator__over_time=Indicator.OverTime.FLOW)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from plans.models import Indicator
 from portal.models import Area
 from reporting.models import Report, ReportTransition, ReportValue
+from reporting.permissions import editor_refusal, reviewer_refusal
 
 S = Report.Status
 
@@ -57,7 +58,9 @@ def figure_error(indicator, figure):
 @transaction.atomic
 def save_values(report, *, values, version, user, note=None):
     """values: {indicator code: {"value": x} or {"numerator": n, "denominator": d}}.
-    Refuses a locked report and a stale version (ConcurrentEdit)."""
+    Refuses a user who may not edit it (reporting.permissions), a locked report and a stale
+    version (ConcurrentEdit)."""
+    _check(editor_refusal(user, report))
     if not report.is_editable:
         raise PermissionDenied("Báo cáo đã gửi hoặc đã duyệt, không sửa được.")
     claimed = Report.objects.filter(pk=report.pk, version=version, status__in=[S.DRAFT, S.RETURNED]).update(
@@ -88,8 +91,7 @@ def save_values(report, *, values, version, user, note=None):
 @transaction.atomic
 def submit(report, *, user):
     report = _locked(report)
-    if not user.can_enter_data:
-        raise PermissionDenied("Chỉ cán bộ nhập liệu mới gửi được báo cáo.")
+    _check(editor_refusal(user, report))
     if report.status not in (S.DRAFT, S.RETURNED):
         raise ValidationError("Chỉ gửi được báo cáo đang là bản nháp hoặc bị trả lại.")
     now = timezone.now()
@@ -104,7 +106,7 @@ def submit(report, *, user):
 @transaction.atomic
 def return_report(report, *, user, comment):
     report = _locked(report)
-    _check_reviewer(report, user)
+    _check(reviewer_refusal(user, report))
     if report.status != S.SUBMITTED:
         raise ValidationError("Chỉ trả lại được báo cáo đang chờ duyệt.")
     if not comment.strip():
@@ -118,7 +120,7 @@ def return_report(report, *, user, comment):
 @transaction.atomic
 def approve(report, *, user, comment=""):
     report = _locked(report)
-    _check_reviewer(report, user)
+    _check(reviewer_refusal(user, report))
     if report.status != S.SUBMITTED:
         raise ValidationError("Chỉ duyệt được báo cáo đang chờ duyệt.")
     _transition(report, S.APPROVED, user, comment)
@@ -133,13 +135,8 @@ def _locked(report):
     return Report.objects.select_for_update().select_related("area").get(pk=report.pk)
 
 
-def _check_reviewer(report, user):
-    if not user.can_review:
-        raise PermissionDenied("Chỉ cán bộ kiểm duyệt mới trả lại hoặc duyệt được báo cáo.")
-    last_sent = report.transitions.filter(to_status=S.SUBMITTED).order_by("-at", "-pk").first()
-    if last_sent is not None and last_sent.by_id == user.pk:
-        raise PermissionDenied("Người gửi báo cáo không tự duyệt hoặc trả lại báo cáo của mình.")
-    if user.area_id == report.area_id and user.area.level > 0:
-        # A reviewer reviews the areas below her, not her own level's report.
-        raise PermissionDenied("Báo cáo của chính cấp mình do cấp trên duyệt.")
+def _check(refusal):
+    """Who may act is reporting.permissions' rule, the same the page and the queue use."""
+    if refusal:
+        raise PermissionDenied(refusal)
 

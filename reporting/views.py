@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cooperatives.figures import registry_figures
 from portal.models import User
 from portal.scoping import get_scoped_or_404, require_role, scoped
-from reporting import entry, services
+from reporting import entry, permissions, services
 from reporting.forms import OpenReportForm, ReportFilterForm, ReportForm, ReturnForm, field_names
-from reporting.models import Report, ReportTransition, due_date
+from reporting.models import Report, due_date
 from reporting.queue import waiting_for
 
 PAGE_SIZE = 50
@@ -147,7 +147,7 @@ def _page(request, report, *, form=None, return_form=None, status=200, conflict=
     plan = plans[0] if plans else None
     due = due_date(plan, report.period)
     indicators = entry.form_indicators(plans, report)
-    editable = entry.can_edit(user, report)
+    editable = permissions.can_edit(user, report)
     rows, initial = _rows(report, indicators)
     if editable:
         form = form or ReportForm(initial=initial, indicators=indicators)
@@ -155,7 +155,7 @@ def _page(request, report, *, form=None, return_form=None, status=200, conflict=
     submitted_on = timezone.localdate(report.first_submitted_at) if report.first_submitted_at else None
     transitions = list(report.transitions.select_related("by"))
     last_return = next((t for t in reversed(transitions) if t.to_status == S.RETURNED), None)
-    reviewable = entry.can_review(user, report)
+    reviewable = permissions.can_review(user, report)
     return render(request, "reporting/report_detail.html", {
         "nav": "reports", "report": report, "rows": rows, "form": form if editable else None,
         "editable": editable, "plan": plan, "due": due,
@@ -176,9 +176,9 @@ def report_detail(request, pk):
     if request.method == "GET":
         return _page(request, report)
     user = request.user
-    require_role(user, data_entry=True)
-    if report.area_id != user.area_id:
-        raise PermissionDenied(_("Chỉ đơn vị báo cáo mới được sửa báo cáo của mình."))
+    refusal = permissions.editor_refusal(user, report)
+    if refusal:
+        raise PermissionDenied(_(refusal))
     if not report.is_editable:
         return _page(request, report, status=403, refused=_(
             "Báo cáo đã gửi duyệt hoặc đã được duyệt nên không sửa được; số liệu không thay đổi."))
@@ -217,10 +217,7 @@ def report_detail(request, pk):
 @require_safe
 def review_queue(request):
     require_role(request.user, review=True)
-    last_sender = (ReportTransition.objects.filter(report=OuterRef("pk"), to_status=S.SUBMITTED)
-                   .order_by("-at", "-pk").values("by")[:1])
-    reports = (waiting_for(request.user).select_related("area", "area__parent", "period")
-               .annotate(sender_id=Subquery(last_sender)))
+    reports = waiting_for(request.user).select_related("area", "area__parent", "period")  # with sender_id
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     senders = User.objects.in_bulk({r.sender_id for r in page.object_list} - {None})

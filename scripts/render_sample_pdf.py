@@ -77,7 +77,7 @@ def main():
     area = Area.resolve(args.area)
     as_of = datetime.date.fromisoformat(args.as_of)
     with transaction.atomic():
-        if args.sample_reports or not Report.objects.filter(area__path__startswith=area.path,
+        if args.sample_reports or not Report.objects.filter(Area.inside_q(area, "area"),
                                                             status=Report.Status.APPROVED).exists():
             province = area if area.level == Area.Level.PROVINCE else Area.resolve("20")
             add_sample_reports(province)

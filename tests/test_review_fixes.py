@@ -31,7 +31,8 @@ def test_a_ratio_with_numerator_above_denominator_is_a_vietnamese_error_and_noth
 
 def test_nobody_approves_a_report_they_submitted(users):
     admin = users["national_admin"]
-    report = services.get_or_create_report(area=Area.resolve("20"), period=Period.objects.get(code="2025"))
+    # the national level reviews its own report (nothing above it), but not one she sent
+    report = services.get_or_create_report(area=Area.resolve("VN"), period=Period.objects.get(code="2025"))
     services.submit(report, user=admin)
     with pytest.raises(PermissionDenied, match="không tự duyệt"):
         services.approve(report, user=admin)

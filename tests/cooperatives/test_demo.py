@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def lang_son_communes():
-    return Area.objects.current_map().filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("20").path)
+    return Area.objects.current_map().inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE)
 
 
 def generated():

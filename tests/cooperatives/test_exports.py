@@ -18,9 +18,9 @@ THAT_KHE = "06040"
 
 @pytest.fixture
 def registry():
-    other = (Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("20").path)
+    other = (Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE)
              .exclude(code=THAT_KHE).order_by("code").first().code)
-    ha_noi = Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("01").path).first().code
+    ha_noi = Area.objects.inside(Area.resolve("01")).filter(level=Area.Level.COMMUNE).first().code
     a = coop(THAT_KHE, name="Hợp tác xã Đồng Tâm", code="4900000101", workforce=(2025, 12, 10))
     manager(a, gender=rules.FEMALE, name="Lý Thị Lan")
     coop(THAT_KHE, name="Hợp tác xã Thành Công", code="4900000102", workforce=(2025, 10, 5))

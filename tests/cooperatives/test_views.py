@@ -17,12 +17,12 @@ THAT_KHE = "06040"
 
 
 def other_lang_son_commune():
-    return (Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("20").path)
+    return (Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE)
             .exclude(code=THAT_KHE).order_by("code").first().code)
 
 
 def ha_noi_commune():
-    return Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("01").path).first().code
+    return Area.objects.inside(Area.resolve("01")).filter(level=Area.Level.COMMUNE).first().code
 
 
 def coop_data(**changes):

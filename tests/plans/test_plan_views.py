@@ -211,7 +211,7 @@ def plan_post(**overrides):
         "issuer_parent": "HỘI LHPN VIỆT NAM", "issuer": "Ban Thường vụ Hội LHPN tỉnh Lạng Sơn",
         "issued_on": "17/01/2025", "issued_on_precision": "day", "area": "20",
         "based_on": str(plan("lang-son-2023").pk), "legal_basis": "Kế hoạch thực hiện Đề án 01 của UBND tỉnh",
-        "year_start": "2025", "year_end": "2025", "reports_half_year": "on", "reports_annual": "on",
+        "year_start": "2025", "year_end": "2025", "reports_half_year": "True", "reports_annual": "True",
         "half_year_due": "", "annual_due": "11-15", "reporting_note": "", "note": "", "source_file": "",
     }
     data.update(overrides)

@@ -22,6 +22,7 @@ SOURCES = {
     "de-an-01": "press-summary",
     "hoi-lhpn-235-2023": "000_60f9f309935e47cd.txt",   # cited by the Lạng Sơn plan
     "lang-son-2023": "000_60f9f309935e47cd.txt",
+    "ha-noi-210-2023": "001_7e7dfcc3feb23edd.txt",   # cited by the Hà Nội plan 139/KH-BTV
     "ha-noi-2025": "001_7e7dfcc3feb23edd.txt",
     "lai-chau-2229-2023": "002_deb7b204ece101ed.txt",  # cited by the Lai Châu city plan
     "tp-lai-chau-2023": "002_deb7b204ece101ed.txt",
@@ -258,7 +259,11 @@ def test_de_an_numbers():
 def test_plans_cascade_from_the_de_an():
     assert Plan.objects.get(key="hoi-lhpn-235-2023").based_on.key == "de-an-01"
     assert Plan.objects.get(key="lien-minh-htx-2023").based_on.key == "de-an-01"
-    assert Plan.objects.get(key="lai-chau-2229-2023").based_on.key == "hoi-lhpn-235-2023"
+    # "Kế hoạch số 2229/KH-UBND ... của UBND tỉnh Lai Châu về thực hiện Đề án ..." (002)
+    assert Plan.objects.get(key="lai-chau-2229-2023").based_on.key == "de-an-01"
+    # "Thực hiện Kế hoạch số 210/KH-UBND ngày 10/8/2023 ... về thực hiện Đề án ..." (001)
+    assert Plan.objects.get(key="ha-noi-2025").based_on.key == "ha-noi-210-2023"
+    assert Plan.objects.get(key="ha-noi-210-2023").based_on.key == "de-an-01"
 
 
 # --- shown as written -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import datetime
 
 from django.urls import reverse
 
-from portal.models import Area
+from portal.models import Area, User
 from reporting import services
 from reporting.models import Period
 
@@ -39,6 +39,13 @@ def form_data(form, action="save", **changes):
     return data
 
 
+def editor_of(code, on=None):
+    """A data entry user of the area (the one who may fill and send its report)."""
+    user, _ = User.objects.get_or_create(username=f"nhap-{code}", defaults={
+        "role": User.Role.DATA_ENTRY, "area": area(code, on), "first_name": f"nhap-{code}"})
+    return user
+
+
 def submitted(code, period_code, user, values=None, on=None):
     """A report of an area, filled and submitted by a data entry user through the services."""
     report = report_of(code, period_code, on=on, user=user)
@@ -48,9 +55,9 @@ def submitted(code, period_code, user, values=None, on=None):
 
 
 def other_lang_son_commune():
-    return (Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=area("20").path)
+    return (Area.objects.inside(area("20")).filter(level=Area.Level.COMMUNE)
             .exclude(code=THAT_KHE).order_by("code").first().code)
 
 
 def ha_noi_commune():
-    return Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=area("01").path).order_by("code").first().code
+    return Area.objects.inside(area("01")).filter(level=Area.Level.COMMUNE).order_by("code").first().code

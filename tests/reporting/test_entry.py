@@ -17,7 +17,8 @@ from reporting.models import Report, ReportTransition, ReportValue, due_date
 from reporting.selectors import covering_plans
 from tests.conftest import make_user
 from tests.cooperatives.factories import coop, manager
-from tests.reporting.helpers import (THAT_KHE, area, detail, form_data, ha_noi_commune, other_lang_son_commune,
+from tests.reporting.helpers import (THAT_KHE, area, detail, editor_of, form_data, ha_noi_commune,
+                                     other_lang_son_commune,
                                      period, report_of, submitted)
 
 S = Report.Status
@@ -383,8 +384,8 @@ def test_readers_in_scope_see_the_report_read_only(client_for, users):
 
 
 def test_another_areas_report_is_404_on_every_page(client_for, users):
-    theirs = submitted(other_lang_son_commune(), "2025", users["commune_editor"])
-    foreign = submitted(ha_noi_commune(), "2025", users["commune_editor"])
+    theirs = submitted(other_lang_son_commune(), "2025", editor_of(other_lang_son_commune()))
+    foreign = submitted(ha_noi_commune(), "2025", editor_of(ha_noi_commune()))
     cases = [("commune_editor", theirs), ("commune_editor", foreign), ("old_district_editor", theirs),
              ("outsider_admin", theirs), ("outsider_district", theirs), ("province_reviewer", foreign)]
     for role, report in cases:

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import Report, ReportTransition
-from tests.reporting.helpers import (THAT_KHE, detail, form_data, ha_noi_commune, other_lang_son_commune,
-                                     report_of, submitted)
+from tests.reporting.helpers import (THAT_KHE, detail, editor_of, form_data, ha_noi_commune,
+                                     other_lang_son_commune, report_of, submitted)
 
 S = Report.Status
 
@@ -29,10 +29,10 @@ def reports(users):
     lan = users["commune_editor"]
     out = {
         "that_khe": submitted(THAT_KHE, "2025", lan),
-        "other": submitted(other_lang_son_commune(), "2025", lan),
+        "other": submitted(other_lang_son_commune(), "2025", editor_of(other_lang_son_commune())),
         "district": submitted("178", "2024", users["old_district_editor"], on="2025-06-30"),
         "province": submitted("20", "2025", users["province_admin"]),
-        "ha_noi": submitted(ha_noi_commune(), "2025", lan),
+        "ha_noi": submitted(ha_noi_commune(), "2025", editor_of(ha_noi_commune())),
         "draft": report_of(THAT_KHE, "2026"),
     }
     # Oldest first: make the submission times distinct and out of creation order.
@@ -46,7 +46,8 @@ def test_the_queue_lists_submitted_reports_in_scope_oldest_first(client_for, use
     page = client_for(users["province_reviewer"]).get(reverse("reporting:queue"))
     listed = [r.pk for r in page.context["page"].object_list]
     assert listed == [reports["district"].pk, reports["that_khe"].pk, reports["other"].pk]
-    assert [r.sender.username for r in page.context["page"].object_list] == ["mai", "lan", "lan"]
+    assert [r.sender.username for r in page.context["page"].object_list] == [
+        "mai", "lan", f"nhap-{other_lang_son_commune()}"]
     # Not the province's own report (reviewed above), not Hà Nội's, not a draft.
     page = client_for(users["outsider_admin"]).get(reverse("reporting:queue"))
     assert [r.pk for r in page.context["page"].object_list] == [reports["ha_noi"].pk]

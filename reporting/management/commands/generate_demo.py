@@ -157,7 +157,7 @@ class Command(BaseCommand):
         return ", ".join(f"{S(k).value} {v:,}" for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))
 
     def _delete(self, root):
-        reports = Report.objects.filter(note=GENERATED_NOTE, area__path__startswith=root.path)
+        reports = Report.objects.filter(Area.inside_q(root, "area"), note=GENERATED_NOTE)
         values = ReportValue.objects.filter(report__in=reports)
         transitions = ReportTransition.objects.filter(report__in=reports)
         return {"values": values._raw_delete(values.db), "transitions": transitions._raw_delete(transitions.db),

@@ -117,7 +117,7 @@ def _plan(text, area):
         plan = find_plan(text.strip())
     except Plan.DoesNotExist as exc:
         raise CommandError(str(exc)) from None
-    if not area.path.startswith(plan.area.path):
+    if not area.lies_in(plan.area):
         raise CommandError(f"Kế hoạch “{plan.number or plan.key}” là của {plan.area.name}, "
                            f"không áp dụng cho {area.name} (mã {area.code})")
     return plan
