@@ -7,11 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.models import Plan
 from portal.forms import LoginForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
-from portal.scoping import get_scoped_or_404, manageable_users, require_role, scoped
-from reporting.queue import late_units, waiting_for
+from portal.scoping import get_scoped_or_404, manageable_users, require_role
 
 PAGE_SIZE = 50
 
@@ -19,27 +17,6 @@ PAGE_SIZE = 50
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
-
-
-@require_safe
-def home(request):
-    user = request.user
-    plans = (scoped(Plan.objects.select_related("area"), user)
-             .exclude(kind=Plan.Kind.REFERENCE).order_by("-issued_on")[:8])
-    inside = scoped(Area.objects.all(), user)
-    context = {
-        "nav": "home",
-        "plans": plans,
-        "area_counts": inside.aggregate(
-            provinces=Count("pk", filter=Q(level=Area.Level.PROVINCE, valid_to__isnull=True)),
-            communes=Count("pk", filter=Q(level=Area.Level.COMMUNE)),
-            districts=Count("pk", filter=Q(level=Area.Level.DISTRICT)),
-        ),
-        "lineage": user.area.ancestors() if user.area else [],
-        "reports_waiting": waiting_for(user).count() if user.can_review else None,
-        "late": late_units(user),
-    }
-    return render(request, "portal/home.html", context)
 
 
 # The map ---------------------------------------------------------------------------------
