@@ -543,82 +543,133 @@ def _check_within(area, book, coop_rows, manager_rows, existing, errors):
                                    f"mã “{m.code}” là của một HTX/THT {where}"))
 
 
+_COOP_FIELDS = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",
+                "founding_supported_on"]
+
+
+@dataclass
+class Changes:
+    """What the file changes, worked out before anything is written (a dry run stops there)."""
+    coop_for_code: dict                                     # code -> Cooperative (a new one has no pk yet)
+    new_coops: list = field(default_factory=list)
+    changed_coops: list = field(default_factory=list)
+    wf_new: list = field(default_factory=list)              # (code, Workforce) for new coops
+    wf_changed: list = field(default_factory=list)          # Workforce of existing coops
+    ocop_new: list = field(default_factory=list)            # (code, OcopProduct)
+    ocop_changed: list = field(default_factory=list)
+    ocop_deleted: list = field(default_factory=list)        # pks
+    managed_ids: set = field(default_factory=set)           # cooperatives whose managers the file lists
+    mgr_new: list = field(default_factory=list)             # (code, Manager)
+    mgr_changed: list = field(default_factory=list)
+    to_train: list = field(default_factory=list)            # (commune_id, Manager)
+
+
 def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
+    """Compares every row with the registry (counts and preview in result), then, unless
+    dry_run, writes the differences in one transaction."""
     year = today.year
     now = timezone.now()
+    workforce, ocop = _current_parts(existing, year)
+    changes = Changes(coop_for_code=dict(existing))
+    for row in coop_rows:
+        _compare_cooperative(row, existing.get(row.code), workforce, ocop, changes, result, year, now)
+    _compare_managers(manager_rows, changes, result)
+    if dry_run:
+        return
+    _write(changes, coop_rows, result, today)
+
+
+def _current_parts(existing, year):
+    """The existing cooperatives' workforce row of the year ({coop id: Workforce}) and OCOP
+    products ({coop id: {casefolded name: OcopProduct}})."""
     existing_ids = [c.pk for c in existing.values()]
     workforce = {w.cooperative_id: w for w in _by_cooperative(Workforce.objects.filter(year=year), existing_ids)}
     ocop = {}
     for product in _by_cooperative(OcopProduct.objects.all(), existing_ids):
         ocop.setdefault(product.cooperative_id, {})[product.name.casefold()] = product
-    coop_fields = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",
-                   "founding_supported_on"]
+    return workforce, ocop
 
-    new_coops, changed_coops = [], []
-    wf_new, wf_changed = [], []   # (code, Workforce) for new coops, Workforce for existing
-    ocop_new, ocop_changed, ocop_deleted = [], [], []
-    coop_for_code = dict(existing)
-    for row in coop_rows:
-        coop = existing.get(row.code)
-        is_new = coop is None
-        if is_new:
-            coop = Cooperative(code=row.code)
-        before = {f: getattr(coop, f) for f in coop_fields}
-        for f, v in row.values.items():
-            setattr(coop, f, v)
-        if "hoi_supported_founding" in row.values:
-            if coop.hoi_supported_founding:
-                if coop.founding_supported_on is None and coop.founded_on:
-                    coop.founding_supported_on = coop.founded_on
-            else:
-                coop.founding_supported_on = None
-        coop.search_name = search_key(coop.name)
-        changed = is_new or any(getattr(coop, f) != before[f] for f in coop_fields)
-        # workforce of the current year
-        if row.workforce is not None:
-            current = None if is_new else workforce.get(coop.pk)
-            if current is None:
-                wf = Workforce(year=year, **dict(zip(WORKFORCE_KEYS, row.workforce)))
-                wf_new.append((row.code, wf))
-                changed = True
-            elif tuple(getattr(current, k) for k in WORKFORCE_KEYS) != row.workforce:
-                for k, v in zip(WORKFORCE_KEYS, row.workforce):
-                    setattr(current, k, v)
-                wf_changed.append(current)
-                changed = True
-        # OCOP products: the file's list is the truth
-        if row.ocop is not None:
-            have = {} if is_new else ocop.get(coop.pk, {})
-            wanted = {name.casefold(): (name, stars) for name, stars in row.ocop}
-            for key, (name, stars) in wanted.items():
-                product = have.get(key)
-                if product is None:
-                    ocop_new.append((row.code, OcopProduct(name=name, stars=stars)))
-                    changed = True
-                elif product.stars != stars or product.name != name:
-                    product.stars, product.name = stars, name
-                    ocop_changed.append(product)
-                    changed = True
-            for key, product in have.items():
-                if key not in wanted:
-                    ocop_deleted.append(product.pk)
-                    changed = True
-        if is_new:
-            new_coops.append(coop)
-            result.cooperatives.created += 1
-            result.preview.append((row.row, row.code, coop.name, "created"))
-        elif changed:
-            if any(getattr(coop, f) != before[f] for f in coop_fields):
-                coop.updated_at = now
-                changed_coops.append(coop)
-            result.cooperatives.updated += 1
-            result.preview.append((row.row, row.code, coop.name, "updated"))
+
+def _compare_cooperative(row, coop, workforce, ocop, changes, result, year, now):
+    """One cooperative row: its fields, the year's workforce and its OCOP products against
+    the registry's (coop is None for a new code); counted as created, updated or unchanged."""
+    is_new = coop is None
+    if is_new:
+        coop = Cooperative(code=row.code)
+    before = {f: getattr(coop, f) for f in _COOP_FIELDS}
+    for f, v in row.values.items():
+        setattr(coop, f, v)
+    if "hoi_supported_founding" in row.values:
+        if coop.hoi_supported_founding:
+            if coop.founding_supported_on is None and coop.founded_on:
+                coop.founding_supported_on = coop.founded_on
         else:
-            result.cooperatives.unchanged += 1
-        coop_for_code[row.code] = coop
+            coop.founding_supported_on = None
+    coop.search_name = search_key(coop.name)
+    changed = is_new or any(getattr(coop, f) != before[f] for f in _COOP_FIELDS)
+    if row.workforce is not None:
+        if _compare_workforce(row, None if is_new else workforce.get(coop.pk), changes, year):
+            changed = True
+    if row.ocop is not None:
+        if _compare_ocop(row, {} if is_new else ocop.get(coop.pk, {}), changes):
+            changed = True
+    if is_new:
+        changes.new_coops.append(coop)
+        result.cooperatives.created += 1
+        result.preview.append((row.row, row.code, coop.name, "created"))
+    elif changed:
+        if any(getattr(coop, f) != before[f] for f in _COOP_FIELDS):
+            coop.updated_at = now
+            changes.changed_coops.append(coop)
+        result.cooperatives.updated += 1
+        result.preview.append((row.row, row.code, coop.name, "updated"))
+    else:
+        result.cooperatives.unchanged += 1
+    changes.coop_for_code[row.code] = coop
 
-    # managers
+
+def _compare_workforce(row, current, changes, year):
+    """The row's workforce goes to the current year's row (current: None when there is none);
+    True when that changes something."""
+    if current is None:
+        wf = Workforce(year=year, **dict(zip(WORKFORCE_KEYS, row.workforce)))
+        changes.wf_new.append((row.code, wf))
+        return True
+    if tuple(getattr(current, k) for k in WORKFORCE_KEYS) != row.workforce:
+        for k, v in zip(WORKFORCE_KEYS, row.workforce):
+            setattr(current, k, v)
+        changes.wf_changed.append(current)
+        return True
+    return False
+
+
+def _compare_ocop(row, have, changes):
+    """The file's list of OCOP products is the truth: adds, changes and removes against
+    ``have`` ({casefolded name: OcopProduct}); True when that changes something."""
+    changed = False
+    wanted = {name.casefold(): (name, stars) for name, stars in row.ocop}
+    for key, (name, stars) in wanted.items():
+        product = have.get(key)
+        if product is None:
+            changes.ocop_new.append((row.code, OcopProduct(name=name, stars=stars)))
+            changed = True
+        elif product.stars != stars or product.name != name:
+            product.stars, product.name = stars, name
+            changes.ocop_changed.append(product)
+            changed = True
+    for key, product in have.items():
+        if key not in wanted:
+            changes.ocop_deleted.append(product.pk)
+            changed = True
+    return changed
+
+
+def _compare_managers(manager_rows, changes, result):
+    """Manager rows against the managers of their cooperatives, by (name, role): new ones,
+    a changed gender or birth year, a training to attach; counted in result.managers."""
+    coop_for_code = changes.coop_for_code
     managed_ids = {coop_for_code[m.code].pk for m in manager_rows if coop_for_code[m.code].pk}
+    changes.managed_ids = managed_ids
     managers = {}
     for m in _by_cooperative(Manager.objects.all(), managed_ids):
         managers[(m.cooperative_id, m.full_name.casefold(), m.role)] = m
@@ -626,15 +677,14 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
     for chunk in chunks([m.pk for m in managers.values()]):
         trained_ids.update(Training.managers.through.objects.filter(manager_id__in=chunk)
                            .values_list("manager_id", flat=True))
-    mgr_new, mgr_changed, to_train = [], [], []   # to_train: (commune_id, code, key or Manager)
     for row in manager_rows:
         coop = coop_for_code[row.code]
         current = managers.get((coop.pk, row.full_name.casefold(), row.role)) if coop.pk else None
         if current is None:
             m = Manager(full_name=row.full_name, gender=row.gender, role=row.role, birth_year=row.birth_year)
-            mgr_new.append((row.code, m))
+            changes.mgr_new.append((row.code, m))
             if row.trained:
-                to_train.append((coop.commune_id, m))
+                changes.to_train.append((coop.commune_id, m))
             result.managers.created += 1
             continue
         changed = False
@@ -642,44 +692,47 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
             current.gender = row.gender
             if row.set_birth_year:
                 current.birth_year = row.birth_year
-            mgr_changed.append(current)
+            changes.mgr_changed.append(current)
             changed = True
         if row.trained and current.pk not in trained_ids:
-            to_train.append((coop.commune_id, current))
+            changes.to_train.append((coop.commune_id, current))
             changed = True
         if changed:
             result.managers.updated += 1
         else:
             result.managers.unchanged += 1
 
-    if dry_run:
-        return
+
+def _write(changes, coop_rows, result, today):
+    """Writes the changes in one transaction (bulk, with history), then refreshes the
+    classification of every cooperative the file touched (listed in result.cooperative_ids)."""
+    c = changes
     with transaction.atomic():
-        if new_coops:
-            _bulk_create(new_coops, Cooperative)
-        if changed_coops:
-            _bulk_update(changed_coops, Cooperative, [*coop_fields, "search_name", "updated_at"])
-        for code, obj in [*wf_new, *ocop_new, *mgr_new]:
-            obj.cooperative_id = coop_for_code[code].pk
-        if wf_new:
-            _bulk_create([w for _, w in wf_new], Workforce)
-        if wf_changed:
-            _bulk_update(wf_changed, Workforce, WORKFORCE_KEYS)
-        if ocop_deleted:
-            for chunk in chunks(ocop_deleted):
+        if c.new_coops:
+            _bulk_create(c.new_coops, Cooperative)
+        if c.changed_coops:
+            _bulk_update(c.changed_coops, Cooperative, [*_COOP_FIELDS, "search_name", "updated_at"])
+        for code, obj in [*c.wf_new, *c.ocop_new, *c.mgr_new]:
+            obj.cooperative_id = c.coop_for_code[code].pk
+        if c.wf_new:
+            _bulk_create([w for _, w in c.wf_new], Workforce)
+        if c.wf_changed:
+            _bulk_update(c.wf_changed, Workforce, WORKFORCE_KEYS)
+        if c.ocop_deleted:
+            for chunk in chunks(c.ocop_deleted):
                 OcopProduct.objects.filter(pk__in=chunk).delete()
-        if ocop_new:
-            OcopProduct.objects.bulk_create([p for _, p in ocop_new], batch_size=BATCH)
-        if ocop_changed:
-            OcopProduct.objects.bulk_update(ocop_changed, ["name", "stars"], batch_size=BATCH)
-        if mgr_new:
-            _bulk_create([m for _, m in mgr_new], Manager)
-        if mgr_changed:
-            _bulk_update(mgr_changed, Manager, ["gender", "birth_year"])
-        if to_train:
-            _attach_trainings(to_train, today)
+        if c.ocop_new:
+            OcopProduct.objects.bulk_create([p for _, p in c.ocop_new], batch_size=BATCH)
+        if c.ocop_changed:
+            OcopProduct.objects.bulk_update(c.ocop_changed, ["name", "stars"], batch_size=BATCH)
+        if c.mgr_new:
+            _bulk_create([m for _, m in c.mgr_new], Manager)
+        if c.mgr_changed:
+            _bulk_update(c.mgr_changed, Manager, ["gender", "birth_year"])
+        if c.to_train:
+            _attach_trainings(c.to_train, today)
         file_codes = {r.code for r in coop_rows}
-        touched = [c.pk for c in coop_for_code.values() if c.code in file_codes or c.pk in managed_ids]
+        touched = [coop.pk for coop in c.coop_for_code.values() if coop.code in file_codes or coop.pk in c.managed_ids]
         result.cooperative_ids = touched
         services.refresh_classification(touched, on=today)
 
