@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, User
@@ -71,7 +71,29 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         if self.cleaned_data.get("password1"):
+            # set by an administrator: the owner chooses her own at the next log-in
             user.set_password(self.cleaned_data["password1"])
+            user.must_change_password = True
         if commit:
             user.save()
         return user
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Mật khẩu hiện tại không đúng."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Mật khẩu hiện tại")
+        self.fields["new_password1"].label = _("Mật khẩu mới")
+        self.fields["new_password2"].label = _("Nhập lại mật khẩu mới")
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template's form carries ?next
+        self.helper.add_input(Submit("save", _("Đổi mật khẩu"), css_class="btn-portal"))
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit)

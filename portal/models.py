@@ -135,6 +135,9 @@ class User(AbstractUser):
         help_text=_("Người dùng thấy và sửa dữ liệu của địa bàn này và các đơn vị trực thuộc."),
     )
     position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu khi đăng nhập"), default=False,
+        help_text=_("Bật khi mật khẩu do người khác đặt (tạo tài khoản, đặt lại mật khẩu)."))
 
     area_scope = "area"
 

@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.forms import LoginForm, UserForm
+from portal.forms import LoginForm, OwnPasswordChangeForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
 from portal.scoping import get_scoped_or_404, manageable_users, require_role
 
@@ -17,6 +18,31 @@ PAGE_SIZE = 50
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes her own password (and must, after an administrator set it)."""
+    form_class = OwnPasswordChangeForm
+    template_name = "portal/password_change.html"
+
+    def get_success_url(self):
+        return self._next() or reverse("home")
+
+    def _next(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Đã đổi mật khẩu."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, nav="account", next=self._next() or "",
+                                        forced=self.request.user.must_change_password,
+                                        breadcrumbs=[(_("Đổi mật khẩu"), None)])
 
 
 # The map ---------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def _own_user():
 MATRIX = {
     "home": (dict, {r: 200 for r in ROLES}),
     "map": (dict, {r: 200 for r in ROLES}),
+    "password_change": (dict, {r: 200 for r in ROLES}),
     "map_unit": (lambda: {"pk": Area.resolve("20").pk}, {r: 200 for r in ROLES}),
     "users": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
                      "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}),
