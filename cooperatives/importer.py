@@ -10,7 +10,7 @@ Plain functions, no views:
   transaction with a fixed number of queries per thousand rows (bulk loads, bulk writes,
   history kept through simple_history's bulk helpers).
 
-Reading cells and sheets (header search, numbers, dates, yes/no) is portal.spreadsheets,
+Reading cells and sheets (header search, numbers, dates, yes/no) is portal.spreadsheet_reading,
 shared with reporting.importer.
 
 Identity: a cooperative by its registration code, a manager by (cooperative code, full name,
@@ -30,7 +30,7 @@ from django.utils import timezone
 from cooperatives import rules, services
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from portal.models import Area
-from portal.spreadsheets import (
+from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, SheetRows, chunks, compact, header_index, is_blank,
     open_workbook, parse_bool, parse_code, parse_count, parse_date, parse_text, read_sheet,
 )

@@ -14,7 +14,7 @@ from cooperatives.importer import TRAINING_TITLE, import_cooperatives, parse_oco
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.template import build_template
 from portal.models import Area
-from portal.spreadsheets import parse_count, parse_date
+from portal.spreadsheet_reading import parse_count, parse_date
 from portal.text import search_key
 
 pytestmark = pytest.mark.django_db

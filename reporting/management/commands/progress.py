@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan, Target
 from portal.models import Area
-from portal.spreadsheets import Invalid, parse_date
+from portal.spreadsheet_reading import Invalid, parse_date
 from reporting.importer import area_code
 from reporting.selectors import default_plan, find_plan, progress
 
