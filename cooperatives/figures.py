@@ -2,7 +2,7 @@
 window. The reporting pages show these beside what areas report, and report forms start
 from them. One query per figure whatever the size of the area.
 
-    registry_figures(area, start, end) -> {code: reporting.rollup.Figure}
+    registry_figures(area, start, end) -> {code: plans.figures.Figure}
 
 Definitions (the registry's reading of each indicator):
   HTX_MOI            HTX and Liên hiệp HTX founded in the window with the Hội's support that
@@ -23,8 +23,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from cooperatives.models import Cadre, Cooperative, Manager, Workforce
 from cooperatives.services import women_managed_q
+from plans.figures import Figure  # one figure type: counts, or Σ numerators ÷ Σ denominators
 from portal.models import Area
-from reporting.rollup import Figure  # one figure type: counts, or Σ numerators ÷ Σ denominators
 
 HTX_KINDS = [Cooperative.Kind.HTX, Cooperative.Kind.LHHTX]
 

@@ -10,6 +10,9 @@ Plain functions, no views:
   transaction with a fixed number of queries per thousand rows (bulk loads, bulk writes,
   history kept through simple_history's bulk helpers).
 
+Reading cells and sheets (header search, numbers, dates, yes/no) is portal.spreadsheet_reading,
+shared with reporting.importer.
+
 Identity: a cooperative by its registration code, a manager by (cooperative code, full name,
 role). A column present in the file is the truth for its field (a blank cell empties a
 nullable field; a blank OCOP cell means no OCOP product); a column absent from the file
@@ -18,23 +21,25 @@ attaches the manager to one training per commune named TRAINING_TITLE (only adde
 removed; a manager who attended any training already counts as trained).
 """
 import datetime
-import functools
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cooperatives import rules, services
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from portal.models import Area
+from portal.spreadsheet_reading import (
+    Counts, Invalid, NotAWorkbook, RowChecker, RowError, SheetRows, chunks, compact, header_index, is_blank,
+    open_workbook, parse_bool, parse_code, parse_count, parse_date, parse_text, read_sheet,
+)
 from portal.text import nfc, search_key
 
 MANAGER_SHEET = "Cán bộ quản lý"
 TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"
 TRAINING_ORGANISER = "Hội LHPN (ghi nhận khi nhập dữ liệu)"
 CHANGE_REASON = "Nhập dữ liệu từ tệp Excel"
-HEADER_SCAN_ROWS = 30
 BATCH = 1000
 
 # (key, header as in DOMAIN.md §7, other spellings accepted)
@@ -71,113 +76,8 @@ YES_NO = ["Có", "Không"]
 GENDERS = ["Nữ", "Nam"]
 
 
-@functools.lru_cache(maxsize=8192)
-def _compact(text):
-    text = re.sub(r"\(.*?\)|\*", "", nfc(text))
-    return re.sub(r"[^a-z0-9]", "", search_key(text))
-
-
-def compact(text):
-    """Key of a header or a label: no case, diacritics, spaces, punctuation or "(...)" notes."""
-    return _compact(text if isinstance(text, str) else nfc(text))
-
-
 # ---------------------------------------------------------------------------------------
-# Value parsing (each returns a value or raises ValueError with the Vietnamese reason)
-
-class Invalid(ValueError):
-    pass
-
-
-def is_blank(value):
-    return value is None or (isinstance(value, str) and nfc(value) == "")
-
-
-def parse_text(value):
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(value)
-
-
-def parse_code(value):
-    """A registration code: digits typed as a number lose nothing but a float's ".0"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", "", nfc(value))
-
-
-_INT_TEXT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
-
-
-def parse_count(value):
-    """A non-negative whole number: 1250, 1250.0, "1.250", "1,250", "1 250"."""
-    if isinstance(value, bool):
-        raise Invalid("không phải là số nguyên")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not value.is_integer():
-            raise Invalid(f"“{value}” không phải là số nguyên")
-        number = int(value)
-    else:
-        text = nfc(value)
-        negative = text.startswith("-")
-        digits = text.lstrip("-").strip()
-        if not _INT_TEXT.match(digits):
-            raise Invalid(f"“{text}” không phải là số nguyên")
-        number = int(re.sub(r"[.,\s]", "", digits))
-        if negative:
-            number = -number
-    if number < 0:
-        raise Invalid(f"số không được âm ({number})")
-    return number
-
-
-_DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-
-
-def parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 10000 <= value <= 80000:  # an Excel serial number left without date format
-            from openpyxl.utils.datetime import from_excel
-            return from_excel(value).date()
-        raise Invalid(f"“{value}” không phải là ngày (dd/mm/yyyy)")
-    text = nfc(value)
-    match = _DATE_TEXT.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return datetime.date(year, month, day)
-        match = _ISO_DATE.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return datetime.date(year, month, day)
-    except ValueError:
-        raise Invalid(f"ngày “{text}” không có thật") from None
-    raise Invalid(f"“{text}” không phải là ngày (dd/mm/yyyy)")
-
-
-_YES = {"co", "x", "v", "yes", "y", "true", "1", "dung", "roi", "da", "dadaotao", "codaotao"}
-_NO = {"", "khong", "no", "n", "false", "0", "chua", "chuadaotao", "khongdaotao", "-"}
-
-
-def parse_bool(value):
-    if value is True or value is False:
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if is_blank(value):
-        return False
-    key = compact(value)
-    if key in _YES or nfc(value) in {"✓", "✔", "☑"}:
-        return True
-    if key in _NO and (key or nfc(value) == "-"):
-        return False
-    raise Invalid(f"“{nfc(value)}” không hiểu: ghi Có hoặc Không")
-
+# The registry's own values (kind, sector, role, gender, OCOP products)
 
 def _aliases(pairs):
     out = {}
@@ -293,148 +193,19 @@ def parse_ocop(value):
 # Reading the workbook
 
 @dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self):
-        return f"Sheet '{self.sheet}', dòng {self.row}, cột '{self.column}': {self.reason}"
-
-
-class RowChecker:
-    """One data row being read: ``get`` parses a cell (a blank is None, or the ``missing``
-    error), ``err`` records a problem as sheet, Excel row, column header and reason."""
-
-    def __init__(self, sheet_title, number, raw, headers):
-        self.sheet_title, self.number, self.raw, self.headers = sheet_title, number, raw, headers
-        self.errors = []
-
-    def err(self, key, reason):
-        self.errors.append(RowError(self.sheet_title, self.number, self.headers[key], reason))
-
-    def get(self, key, parser, missing=None):
-        if is_blank(self.raw.get(key)):
-            if missing:
-                self.err(key, missing)
-            return None
-        try:
-            return parser(self.raw[key])
-        except Invalid as exc:
-            self.err(key, str(exc))
-            return None
-
-
-
-@dataclass
-class SheetRows:
-    """The data rows of one sheet: (Excel row number, {column key: raw value})."""
-    title: str
-    header_row: int | None = None
-    columns: dict = field(default_factory=dict)   # key -> 0-based column index
-    rows: list = field(default_factory=list)
-
-
-@dataclass
 class WorkbookRows:
     cooperatives: SheetRows | None
     managers: SheetRows | None
     errors: list = field(default_factory=list)
 
 
-def header_index(columns):
-    index = {}
-    for key, header, aliases in columns:
-        for name in (header, *aliases):
-            index.setdefault(compact(name), key)
-    return index
-
-
 _COOP_INDEX = header_index(COOP_COLUMNS)
 _MANAGER_INDEX = header_index(MANAGER_COLUMNS)
-
-
-def _find_header(rows, index):
-    """(row number, {key: column index}) of the row matching most known headers."""
-    best = (None, {})
-    for number, values in rows:
-        found = {}
-        for col, value in enumerate(values):
-            if isinstance(value, str):
-                key = index.get(compact(value))
-                if key and key not in found:
-                    found[key] = col
-        if len(found) >= 2 and len(found) > len(best[1]):
-            best = (number, found)
-    return best
-
-
-def read_sheet(ws, columns, index, required, errors):
-    sheet = SheetRows(title=nfc(ws.title))
-    rows = ws.iter_rows(values_only=True)
-    head = []
-    for number, values in enumerate(rows, start=1):
-        head.append((number, values))
-        if number >= HEADER_SCAN_ROWS:
-            break
-    header_row, found = _find_header(head, index)
-    if header_row is None:
-        errors.append(RowError(sheet.title, 1, columns[0][1],
-                               "không tìm thấy dòng tiêu đề (các cột " +
-                               ", ".join(f"“{h}”" for _, h, _ in columns) + f") trong {HEADER_SCAN_ROWS} dòng đầu"))
-        return sheet
-    sheet.header_row, sheet.columns = header_row, found
-    labels = {key: header for key, header, _ in columns}
-    for key in required:
-        if isinstance(key, tuple):  # one of several
-            if not any(k in found for k in key):
-                errors.append(RowError(sheet.title, header_row, labels[key[0]],
-                                       "thiếu cột (cần “" + "” hoặc “".join(labels[k] for k in key) + "”)"))
-        elif key not in found:
-            errors.append(RowError(sheet.title, header_row, labels[key], "thiếu cột bắt buộc"))
-    wanted = list(found.items())
-
-    def collect(number, values):
-        if number <= header_row:
-            return
-        record = {}
-        for key, col in wanted:
-            value = values[col] if col < len(values) else None
-            if not is_blank(value):
-                record[key] = value
-        if record:
-            sheet.rows.append((number, record))
-
-    for number, values in head:
-        collect(number, values)
-    for number, values in enumerate(rows, start=len(head) + 1):
-        collect(number, values)
-    return sheet
 
 
 def _is_manager_sheet(title):
     key = compact(title)
     return key == compact(MANAGER_SHEET) or ("canbo" in key and "quanly" in key) or key in {"quanly", "canbo"}
-
-
-class NotAWorkbook(ValueError):
-    """The file is not an .xlsx workbook (a renamed .xls, a CSV, a damaged download)."""
-
-
-def open_workbook(path_or_file):
-    """openpyxl's read-only workbook, or NotAWorkbook with a Vietnamese reason."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if hasattr(path_or_file, "seek"):
-        path_or_file.seek(0)
-    try:
-        return load_workbook(path_or_file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise NotAWorkbook("tệp không phải tệp Excel .xlsx hợp lệ (hãy mở bằng Excel và lưu lại dạng .xlsx)") from exc
 
 
 def read_workbook(path_or_file):
@@ -689,16 +460,6 @@ def _validate_managers(sheet, known_codes, errors):
 # The import
 
 @dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self):
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
-
-
-@dataclass
 class ImportResult:
     cooperatives: Counts = field(default_factory=Counts)
     managers: Counts = field(default_factory=Counts)
@@ -714,17 +475,6 @@ class ImportResult:
 
     def summary(self):
         return f"cooperatives: {self.cooperatives}; managers: {self.managers}"
-
-
-def _chunk_size():
-    return 900 if connection.vendor == "sqlite" else 5000
-
-
-def chunks(items, size=None):
-    items = list(items)
-    size = size or _chunk_size()
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _load_existing(codes):
@@ -792,82 +542,133 @@ def _check_within(area, book, coop_rows, manager_rows, existing, errors):
                                    f"mã “{m.code}” là của một HTX/THT {where}"))
 
 
+_COOP_FIELDS = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",
+                "founding_supported_on"]
+
+
+@dataclass
+class Changes:
+    """What the file changes, worked out before anything is written (a dry run stops there)."""
+    coop_for_code: dict                                     # code -> Cooperative (a new one has no pk yet)
+    new_coops: list = field(default_factory=list)
+    changed_coops: list = field(default_factory=list)
+    wf_new: list = field(default_factory=list)              # (code, Workforce) for new coops
+    wf_changed: list = field(default_factory=list)          # Workforce of existing coops
+    ocop_new: list = field(default_factory=list)            # (code, OcopProduct)
+    ocop_changed: list = field(default_factory=list)
+    ocop_deleted: list = field(default_factory=list)        # pks
+    managed_ids: set = field(default_factory=set)           # cooperatives whose managers the file lists
+    mgr_new: list = field(default_factory=list)             # (code, Manager)
+    mgr_changed: list = field(default_factory=list)
+    to_train: list = field(default_factory=list)            # (commune_id, Manager)
+
+
 def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
+    """Compares every row with the registry (counts and preview in result), then, unless
+    dry_run, writes the differences in one transaction."""
     year = today.year
     now = timezone.now()
+    workforce, ocop = _current_parts(existing, year)
+    changes = Changes(coop_for_code=dict(existing))
+    for row in coop_rows:
+        _compare_cooperative(row, existing.get(row.code), workforce, ocop, changes, result, year, now)
+    _compare_managers(manager_rows, changes, result)
+    if dry_run:
+        return
+    _write(changes, coop_rows, result, today)
+
+
+def _current_parts(existing, year):
+    """The existing cooperatives' workforce row of the year ({coop id: Workforce}) and OCOP
+    products ({coop id: {casefolded name: OcopProduct}})."""
     existing_ids = [c.pk for c in existing.values()]
     workforce = {w.cooperative_id: w for w in _by_cooperative(Workforce.objects.filter(year=year), existing_ids)}
     ocop = {}
     for product in _by_cooperative(OcopProduct.objects.all(), existing_ids):
         ocop.setdefault(product.cooperative_id, {})[product.name.casefold()] = product
-    coop_fields = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",
-                   "founding_supported_on"]
+    return workforce, ocop
 
-    new_coops, changed_coops = [], []
-    wf_new, wf_changed = [], []   # (code, Workforce) for new coops, Workforce for existing
-    ocop_new, ocop_changed, ocop_deleted = [], [], []
-    coop_for_code = dict(existing)
-    for row in coop_rows:
-        coop = existing.get(row.code)
-        is_new = coop is None
-        if is_new:
-            coop = Cooperative(code=row.code)
-        before = {f: getattr(coop, f) for f in coop_fields}
-        for f, v in row.values.items():
-            setattr(coop, f, v)
-        if "hoi_supported_founding" in row.values:
-            if coop.hoi_supported_founding:
-                if coop.founding_supported_on is None and coop.founded_on:
-                    coop.founding_supported_on = coop.founded_on
-            else:
-                coop.founding_supported_on = None
-        coop.search_name = search_key(coop.name)
-        changed = is_new or any(getattr(coop, f) != before[f] for f in coop_fields)
-        # workforce of the current year
-        if row.workforce is not None:
-            current = None if is_new else workforce.get(coop.pk)
-            if current is None:
-                wf = Workforce(year=year, **dict(zip(WORKFORCE_KEYS, row.workforce)))
-                wf_new.append((row.code, wf))
-                changed = True
-            elif tuple(getattr(current, k) for k in WORKFORCE_KEYS) != row.workforce:
-                for k, v in zip(WORKFORCE_KEYS, row.workforce):
-                    setattr(current, k, v)
-                wf_changed.append(current)
-                changed = True
-        # OCOP products: the file's list is the truth
-        if row.ocop is not None:
-            have = {} if is_new else ocop.get(coop.pk, {})
-            wanted = {name.casefold(): (name, stars) for name, stars in row.ocop}
-            for key, (name, stars) in wanted.items():
-                product = have.get(key)
-                if product is None:
-                    ocop_new.append((row.code, OcopProduct(name=name, stars=stars)))
-                    changed = True
-                elif product.stars != stars or product.name != name:
-                    product.stars, product.name = stars, name
-                    ocop_changed.append(product)
-                    changed = True
-            for key, product in have.items():
-                if key not in wanted:
-                    ocop_deleted.append(product.pk)
-                    changed = True
-        if is_new:
-            new_coops.append(coop)
-            result.cooperatives.created += 1
-            result.preview.append((row.row, row.code, coop.name, "created"))
-        elif changed:
-            if any(getattr(coop, f) != before[f] for f in coop_fields):
-                coop.updated_at = now
-                changed_coops.append(coop)
-            result.cooperatives.updated += 1
-            result.preview.append((row.row, row.code, coop.name, "updated"))
+
+def _compare_cooperative(row, coop, workforce, ocop, changes, result, year, now):
+    """One cooperative row: its fields, the year's workforce and its OCOP products against
+    the registry's (coop is None for a new code); counted as created, updated or unchanged."""
+    is_new = coop is None
+    if is_new:
+        coop = Cooperative(code=row.code)
+    before = {f: getattr(coop, f) for f in _COOP_FIELDS}
+    for f, v in row.values.items():
+        setattr(coop, f, v)
+    if "hoi_supported_founding" in row.values:
+        if coop.hoi_supported_founding:
+            if coop.founding_supported_on is None and coop.founded_on:
+                coop.founding_supported_on = coop.founded_on
         else:
-            result.cooperatives.unchanged += 1
-        coop_for_code[row.code] = coop
+            coop.founding_supported_on = None
+    coop.search_name = search_key(coop.name)
+    changed = is_new or any(getattr(coop, f) != before[f] for f in _COOP_FIELDS)
+    if row.workforce is not None:
+        if _compare_workforce(row, None if is_new else workforce.get(coop.pk), changes, year):
+            changed = True
+    if row.ocop is not None:
+        if _compare_ocop(row, {} if is_new else ocop.get(coop.pk, {}), changes):
+            changed = True
+    if is_new:
+        changes.new_coops.append(coop)
+        result.cooperatives.created += 1
+        result.preview.append((row.row, row.code, coop.name, "created"))
+    elif changed:
+        if any(getattr(coop, f) != before[f] for f in _COOP_FIELDS):
+            coop.updated_at = now
+            changes.changed_coops.append(coop)
+        result.cooperatives.updated += 1
+        result.preview.append((row.row, row.code, coop.name, "updated"))
+    else:
+        result.cooperatives.unchanged += 1
+    changes.coop_for_code[row.code] = coop
 
-    # managers
+
+def _compare_workforce(row, current, changes, year):
+    """The row's workforce goes to the current year's row (current: None when there is none);
+    True when that changes something."""
+    if current is None:
+        wf = Workforce(year=year, **dict(zip(WORKFORCE_KEYS, row.workforce)))
+        changes.wf_new.append((row.code, wf))
+        return True
+    if tuple(getattr(current, k) for k in WORKFORCE_KEYS) != row.workforce:
+        for k, v in zip(WORKFORCE_KEYS, row.workforce):
+            setattr(current, k, v)
+        changes.wf_changed.append(current)
+        return True
+    return False
+
+
+def _compare_ocop(row, have, changes):
+    """The file's list of OCOP products is the truth: adds, changes and removes against
+    ``have`` ({casefolded name: OcopProduct}); True when that changes something."""
+    changed = False
+    wanted = {name.casefold(): (name, stars) for name, stars in row.ocop}
+    for key, (name, stars) in wanted.items():
+        product = have.get(key)
+        if product is None:
+            changes.ocop_new.append((row.code, OcopProduct(name=name, stars=stars)))
+            changed = True
+        elif product.stars != stars or product.name != name:
+            product.stars, product.name = stars, name
+            changes.ocop_changed.append(product)
+            changed = True
+    for key, product in have.items():
+        if key not in wanted:
+            changes.ocop_deleted.append(product.pk)
+            changed = True
+    return changed
+
+
+def _compare_managers(manager_rows, changes, result):
+    """Manager rows against the managers of their cooperatives, by (name, role): new ones,
+    a changed gender or birth year, a training to attach; counted in result.managers."""
+    coop_for_code = changes.coop_for_code
     managed_ids = {coop_for_code[m.code].pk for m in manager_rows if coop_for_code[m.code].pk}
+    changes.managed_ids = managed_ids
     managers = {}
     for m in _by_cooperative(Manager.objects.all(), managed_ids):
         managers[(m.cooperative_id, m.full_name.casefold(), m.role)] = m
@@ -875,15 +676,14 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
     for chunk in chunks([m.pk for m in managers.values()]):
         trained_ids.update(Training.managers.through.objects.filter(manager_id__in=chunk)
                            .values_list("manager_id", flat=True))
-    mgr_new, mgr_changed, to_train = [], [], []   # to_train: (commune_id, code, key or Manager)
     for row in manager_rows:
         coop = coop_for_code[row.code]
         current = managers.get((coop.pk, row.full_name.casefold(), row.role)) if coop.pk else None
         if current is None:
             m = Manager(full_name=row.full_name, gender=row.gender, role=row.role, birth_year=row.birth_year)
-            mgr_new.append((row.code, m))
+            changes.mgr_new.append((row.code, m))
             if row.trained:
-                to_train.append((coop.commune_id, m))
+                changes.to_train.append((coop.commune_id, m))
             result.managers.created += 1
             continue
         changed = False
@@ -891,44 +691,47 @@ def _apply(coop_rows, manager_rows, existing, result, today, dry_run):
             current.gender = row.gender
             if row.set_birth_year:
                 current.birth_year = row.birth_year
-            mgr_changed.append(current)
+            changes.mgr_changed.append(current)
             changed = True
         if row.trained and current.pk not in trained_ids:
-            to_train.append((coop.commune_id, current))
+            changes.to_train.append((coop.commune_id, current))
             changed = True
         if changed:
             result.managers.updated += 1
         else:
             result.managers.unchanged += 1
 
-    if dry_run:
-        return
+
+def _write(changes, coop_rows, result, today):
+    """Writes the changes in one transaction (bulk, with history), then refreshes the
+    classification of every cooperative the file touched (listed in result.cooperative_ids)."""
+    c = changes
     with transaction.atomic():
-        if new_coops:
-            _bulk_create(new_coops, Cooperative)
-        if changed_coops:
-            _bulk_update(changed_coops, Cooperative, [*coop_fields, "search_name", "updated_at"])
-        for code, obj in [*wf_new, *ocop_new, *mgr_new]:
-            obj.cooperative_id = coop_for_code[code].pk
-        if wf_new:
-            _bulk_create([w for _, w in wf_new], Workforce)
-        if wf_changed:
-            _bulk_update(wf_changed, Workforce, WORKFORCE_KEYS)
-        if ocop_deleted:
-            for chunk in chunks(ocop_deleted):
+        if c.new_coops:
+            _bulk_create(c.new_coops, Cooperative)
+        if c.changed_coops:
+            _bulk_update(c.changed_coops, Cooperative, [*_COOP_FIELDS, "search_name", "updated_at"])
+        for code, obj in [*c.wf_new, *c.ocop_new, *c.mgr_new]:
+            obj.cooperative_id = c.coop_for_code[code].pk
+        if c.wf_new:
+            _bulk_create([w for _, w in c.wf_new], Workforce)
+        if c.wf_changed:
+            _bulk_update(c.wf_changed, Workforce, WORKFORCE_KEYS)
+        if c.ocop_deleted:
+            for chunk in chunks(c.ocop_deleted):
                 OcopProduct.objects.filter(pk__in=chunk).delete()
-        if ocop_new:
-            OcopProduct.objects.bulk_create([p for _, p in ocop_new], batch_size=BATCH)
-        if ocop_changed:
-            OcopProduct.objects.bulk_update(ocop_changed, ["name", "stars"], batch_size=BATCH)
-        if mgr_new:
-            _bulk_create([m for _, m in mgr_new], Manager)
-        if mgr_changed:
-            _bulk_update(mgr_changed, Manager, ["gender", "birth_year"])
-        if to_train:
-            _attach_trainings(to_train, today)
+        if c.ocop_new:
+            OcopProduct.objects.bulk_create([p for _, p in c.ocop_new], batch_size=BATCH)
+        if c.ocop_changed:
+            OcopProduct.objects.bulk_update(c.ocop_changed, ["name", "stars"], batch_size=BATCH)
+        if c.mgr_new:
+            _bulk_create([m for _, m in c.mgr_new], Manager)
+        if c.mgr_changed:
+            _bulk_update(c.mgr_changed, Manager, ["gender", "birth_year"])
+        if c.to_train:
+            _attach_trainings(c.to_train, today)
         file_codes = {r.code for r in coop_rows}
-        touched = [c.pk for c in coop_for_code.values() if c.code in file_codes or c.pk in managed_ids]
+        touched = [coop.pk for coop in c.coop_for_code.values() if coop.code in file_codes or coop.pk in c.managed_ids]
         result.cooperative_ids = touched
         services.refresh_classification(touched, on=today)
 

@@ -32,6 +32,6 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse(name) for name in self.ALLOWED}
-            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+            if request.path not in allowed and not request.path_info.startswith(settings.STATIC_URL):
                 return redirect(f"{reverse('password_change')}?next={request.get_full_path()}")
         return self.get_response(request)

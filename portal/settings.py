@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "plans",
     "cooperatives",
     "reporting",
+    "home",  # composes the others: the home page, the root URLs, `bootstrap`
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "home.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

@@ -8,11 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.models import Plan
 from portal.forms import LoginForm, OwnPasswordChangeForm, UserForm
 from portal.models import LAST_OLD_DAY, Area, User
-from portal.scoping import get_scoped_or_404, manageable_users, require_role, scoped
-from reporting.queue import late_units, waiting_for
+from portal.scoping import get_scoped_or_404, manageable_users, require_role
 
 PAGE_SIZE = 50
 
@@ -45,27 +43,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_context_data(**kwargs, nav="account", next=self._next() or "",
                                         forced=self.request.user.must_change_password,
                                         breadcrumbs=[(_("Đổi mật khẩu"), None)])
-
-
-@require_safe
-def home(request):
-    user = request.user
-    plans = (scoped(Plan.objects.select_related("area"), user)
-             .exclude(kind=Plan.Kind.REFERENCE).order_by("-issued_on")[:8])
-    inside = scoped(Area.objects.all(), user)
-    context = {
-        "nav": "home",
-        "plans": plans,
-        "area_counts": inside.aggregate(
-            provinces=Count("pk", filter=Q(level=Area.Level.PROVINCE, valid_to__isnull=True)),
-            communes=Count("pk", filter=Q(level=Area.Level.COMMUNE)),
-            districts=Count("pk", filter=Q(level=Area.Level.DISTRICT)),
-        ),
-        "lineage": user.area.ancestors() if user.area else [],
-        "reports_waiting": waiting_for(user).count() if user.can_review else None,
-        "late": late_units(user),
-    }
-    return render(request, "portal/home.html", context)
 
 
 # The map ---------------------------------------------------------------------------------

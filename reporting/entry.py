@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from plans.figures import Figure
 from plans.models import Indicator
 from portal.models import Area
 from reporting.models import Period
-from reporting.rollup import Figure
 from reporting.selectors import covering_plans
 
 # Registry windows: the Nghị định 09/2019 data window of the period (Period.data_from ..

@@ -16,8 +16,9 @@ One row per area, period and indicator:
 - ``Mã chỉ tiêu``: an Indicator code; a count takes ``Giá trị``, a ratio ``Tử số`` + ``Mẫu số``
   (whole numbers, not negative; numerator ≤ denominator; denominator > 0).
 
-The layout is read with the cooperative importer's helpers (title rows above the header, any
-column order, headers compared without case/diacritics/NFC differences, Excel row numbers).
+The layout is read with portal.spreadsheet_reading, as the cooperative import is (title rows
+above the header, any column order, headers compared without case/diacritics/NFC differences,
+Excel row numbers).
 
 All or nothing: every bad row is listed ("Sheet 'X', dòng N, cột 'Y': reason") and nothing is
 written. Writes are bulk (a fixed number of queries per chunk of rows).
@@ -42,12 +43,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cooperatives.importer import (
+from plans.models import Indicator, Plan
+from portal.models import Area
+from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, chunks, header_index, read_sheet, is_blank, open_workbook,
     parse_count,
 )
-from plans.models import Indicator, Plan
-from portal.models import Area
 from portal.text import nfc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 

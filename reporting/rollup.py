@@ -16,43 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from plans.figures import Figure
 from plans.targets import AT_MOST, is_achieved, is_exceeded, percent_of_target
 
 HALF, ANNUAL = "H1", "Y"
 ACHIEVED, ON_TRACK, BEHIND, NO_DATA, NOT_EVALUATED = "achieved", "on_track", "behind", "no_data", "not_evaluated"
 STATUS_LABELS = {ACHIEVED: "Đạt", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ", NO_DATA: "Chưa có số liệu",
                  NOT_EVALUATED: "Không đánh giá tự động"}
-TWO = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A rolled-up figure: a count (value) or a ratio (numerator, denominator)."""
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-
-    @property
-    def is_ratio(self):
-        return self.numerator is not None or self.denominator is not None
-
-    @property
-    def is_empty(self):
-        return self.value is None and self.numerator is None and self.denominator is None
-
-    @property
-    def percent(self):
-        if self.denominator:
-            return (Decimal(self.numerator or 0) * 100 / Decimal(self.denominator)).quantize(TWO)
-        return None
-
-    def actual(self, is_ratio):
-        """The number compared with the target: a count, or a ratio's percentage."""
-        if self.is_empty:
-            return None
-        return self.percent if is_ratio else self.value
-
-
 EMPTY = Figure()
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from cooperatives import rules
-from reporting.rollup import Figure
 from cooperatives.services import refresh_classification
+from plans.figures import Figure
 from portal.models import User
 from reporting import entry, services
 from reporting.models import Report, ReportTransition, ReportValue, due_date

@@ -105,6 +105,6 @@ def test_lineage_puts_old_units_under_their_successor():
 def test_bootstrap_failure_exits_nonzero_with_reason(monkeypatch):
     def broken():
         raise ValueError("tệp bản đồ hỏng")
-    monkeypatch.setattr("portal.management.commands.bootstrap.load_map", broken)
+    monkeypatch.setattr("portal.bootstrap.load_map", broken)
     with pytest.raises(CommandError, match="tệp bản đồ hỏng"):
         run()

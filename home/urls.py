@@ -3,7 +3,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from home import views
+
+# The root URL configuration: the home page, then each app's pages under its own prefix.
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("portal.urls_app")),
     path("ke-hoach/", include("plans.urls")),
     path("hop-tac-xa/", include("cooperatives.urls")),

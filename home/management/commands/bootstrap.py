@@ -1,0 +1,40 @@
+"""python manage.py bootstrap [--demo] — idempotent (DOMAIN.md §7).
+
+Loads the map, the Đề án, the plans of shared/seeds with every numeric target, the indicator
+catalog and the reporting periods; --demo adds one user per role and prints their log-ins.
+Each app contributes its own steps (its ``bootstrap`` module); this command runs them in order.
+"""
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cooperatives import bootstrap as cooperatives_bootstrap
+from plans import bootstrap as plans_bootstrap
+from portal import bootstrap as portal_bootstrap
+from reporting import bootstrap as reporting_bootstrap
+
+# In the order of the output lines: map, plans, periods, classification.
+LOAD_STEPS = [portal_bootstrap.load, plans_bootstrap.load, reporting_bootstrap.load, cooperatives_bootstrap.load]
+DEMO_STEPS = [portal_bootstrap.demo, reporting_bootstrap.demo]
+
+
+class Command(BaseCommand):
+    help = "Nạp bản đồ hành chính, Đề án, các kế hoạch và chỉ tiêu, kỳ báo cáo (chạy lại nhiều lần được)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Thêm người dùng và dữ liệu mẫu.")
+        parser.add_argument("--no-migrate", action="store_true", help="Không chạy migrate trước.")
+
+    def handle(self, *args, demo=False, no_migrate=False, verbosity=1, **options):
+        try:
+            if not no_migrate:
+                call_command("migrate", interactive=False, verbosity=0)
+            with transaction.atomic():
+                lines = [load() for load in LOAD_STEPS]
+        except Exception as exc:  # the contract: non-zero exit, reason on stderr
+            raise CommandError(f"bootstrap thất bại: {exc}") from exc
+        for line in lines:
+            self.stdout.write(line)
+        if demo:
+            for step in DEMO_STEPS:
+                step(self.stdout)
