@@ -23,6 +23,7 @@ from import_export.tmp_storages import MediaStorage
 from cooperatives.importer import import_cooperatives
 from cooperatives.template import build_template
 from portal.scoping import require_area, require_role
+from portal.spreadsheet_limits import TooLarge, check_workbook
 
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_ROWS = 200
@@ -39,6 +40,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx (Excel 2007 trở lên). Hãy lưu lại tệp dưới dạng .xlsx."))
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
+        try:
+            self.size = check_workbook(f)  # before parsing: refused in milliseconds, not minutes
+        except TooLarge as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return f
 
 

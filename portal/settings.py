@@ -152,3 +152,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Uploaded spreadsheets are measured before they are parsed (portal/spreadsheet_limits.py): the
+# sheets' XML once unzipped, and the data rows a sheet records. The defaults admit a national
+# file of 200 000 cooperatives.
+IMPORT_MAX_EXPANDED_MB = env.int("IMPORT_MAX_EXPANDED_MB", default=180)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+
+# Background jobs (jobs/): Django's task framework as backported to 5.2 (django-tasks) with its
+# database queue (django-tasks-db): `python manage.py db_worker` runs them, on SQLite or PostgreSQL,
+# as many workers on as many machines as wanted. JOBS_IMMEDIATE=1 runs them inside the request.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env.bool("JOBS_IMMEDIATE", default=False) else "django_tasks_db.DatabaseBackend"}}
+# An import or export of more rows than this runs as a job; smaller ones stay in the request.
+JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=5000)
+# A job's file stays downloadable (by its owner only) for this long, then it is deleted.
+JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
+# A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS (its worker was
+# killed) is shown as failed, and what it was writing was never committed.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)

@@ -48,6 +48,7 @@ from cooperatives.importer import (
 )
 from plans.models import Indicator, Plan
 from portal.models import Area
+from portal.spreadsheet_limits import NO_DATA_ROWS
 from portal.text import nfc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 
@@ -160,6 +161,8 @@ def read_rows(path_or_file, errors):
                 first = (sheet, sheet_errors)
             if sheet.header_row is not None:
                 _check_ratio_columns(sheet, sheet_errors)
+                if not sheet.rows:
+                    sheet_errors.append(RowError(sheet.title, sheet.header_row + 1, HEADERS["area"], NO_DATA_ROWS))
                 errors.extend(sheet_errors)
                 return sheet
         if first is None:
