@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cooperatives import exports
+from jobs import services as job_services
+from jobs.models import Job
 from cooperatives.forms import (AttendeesForm, CadreForm, CooperativeFilterForm, CooperativeForm,
                                 ManagerForm, OcopProductForm, TrainingForm, WorkforceForm)
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workforce
@@ -82,6 +84,11 @@ def cooperative_export(request, fmt):
         raise Http404
     form = CooperativeFilterForm(request.GET or None, user=request.user)
     coops = cooperative_list(user=request.user, filters=form.filters)
+    if coops.count() > job_services.threshold():  # large: written by a job, downloaded from its page
+        job = job_services.start(request.user, Job.Kind.REGISTRY_EXPORT,
+                                 _("Danh sách HTX/THT (%(fmt)s)") % {"fmt": fmt.upper()},
+                                 fmt=fmt, query=request.GET.urlencode())
+        return redirect("jobs:detail", pk=job.pk)
     with exports.planned_for_every_row():
         filename, mimetype, data = exports.export(exports.cooperative_rows(coops), fmt)
     response = HttpResponse(data, content_type=mimetype)

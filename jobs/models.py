@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     class Kind(models.TextChoices):
         REGISTRY_EXPORT = "registry_export", _("Xuất danh sách HTX/THT")
-        PROGRESS_EXPORT = "progress_export", _("Xuất báo cáo tiến độ")
         IMPORT_PREVIEW = "import_preview", _("Kiểm tra tệp nhập HTX/THT")
         IMPORT_CONFIRM = "import_confirm", _("Nhập HTX/THT")
 
