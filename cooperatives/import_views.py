@@ -23,6 +23,9 @@ from import_export.tmp_storages import MediaStorage
 from cooperatives.importer import import_cooperatives
 from cooperatives.template import build_template
 from portal.scoping import require_area, require_role
+from jobs import services as job_services
+from jobs.models import Job
+from portal.spreadsheet_limits import TooLarge, check_workbook, measure_workbook
 
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_ROWS = 200
@@ -30,6 +33,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
+    size = None  # the WorkbookSize measured before parsing (portal.spreadsheet_limits)
     file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
@@ -39,6 +43,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx (Excel 2007 trở lên). Hãy lưu lại tệp dưới dạng .xlsx."))
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
+        try:
+            self.size = check_workbook(f)  # before parsing: refused in milliseconds, not minutes
+        except TooLarge as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return f
 
 
@@ -53,7 +61,8 @@ class ConfirmForm(forms.Form):
         return name
 
 
-def _storage(name):
+def stored_upload(name):
+    """Where an upload waits between the preview and the confirmation (also read by jobs)."""
     return MediaStorage(name=name, read_mode="rb", MEDIA_FOLDER="nhap-hop-tac-xa")
 
 
@@ -75,12 +84,19 @@ def import_upload(request):
     context = {"nav": "coops", "form": form, "breadcrumbs": _crumbs(_("Nhập từ Excel"))}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
+        if form.size and (form.size.rows or 0) > job_services.threshold():  # large: checked by a job
+            name = uuid4().hex
+            stored_upload(name).save(data)
+            job = job_services.start(request.user, Job.Kind.IMPORT_PREVIEW,
+                                     _("Kiểm tra tệp %(name)s") % {"name": form.cleaned_data["file"].name},
+                                     file=name, original_name=form.cleaned_data["file"].name)
+            return redirect("jobs:detail", pk=job.pk)
         result = import_cooperatives(io.BytesIO(data), dry_run=True, within=request.user.area)
         context.update(result=result, preview=result.preview[:PREVIEW_ROWS],
                        more=max(0, len(result.preview) - PREVIEW_ROWS), file_name=form.cleaned_data["file"].name)
         if result.ok:
             name = uuid4().hex
-            _storage(name).save(data)
+            stored_upload(name).save(data)
             context["confirm"] = ConfirmForm(initial={"import_file_name": name,
                                                       "original_name": form.cleaned_data["file"].name})
         return render(request, "cooperatives/import_preview.html", context)
@@ -95,12 +111,19 @@ def import_confirm(request):
     if not form.is_valid():
         messages.error(request, _("Phiên nhập không hợp lệ; hãy tải tệp lên lại."))
         return redirect("cooperatives:import")
-    storage = _storage(form.cleaned_data["import_file_name"])
+    storage = stored_upload(form.cleaned_data["import_file_name"])
     try:
         data = storage.read()
     except (FileNotFoundError, OSError):
         messages.error(request, _("Tệp đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại."))
         return redirect("cooperatives:import")
+    size = measure_workbook(io.BytesIO(data))
+    if size and (size.rows or 0) > job_services.threshold():  # large: imported by a job, all or nothing
+        job = job_services.start(request.user, Job.Kind.IMPORT_CONFIRM,
+                                 _("Nhập tệp %(name)s") % {"name": form.cleaned_data["original_name"]},
+                                 file=form.cleaned_data["import_file_name"],
+                                 original_name=form.cleaned_data["original_name"])
+        return redirect("jobs:detail", pk=job.pk)
     result = import_cooperatives(io.BytesIO(data), within=request.user.area)
     storage.remove()
     if not result.ok:  # the database changed since the preview (someone else's edit)
@@ -112,3 +135,15 @@ def import_confirm(request):
         "c": result.cooperatives.created, "u": result.cooperatives.updated, "n": result.cooperatives.unchanged,
         "mc": result.managers.created, "mu": result.managers.updated, "mn": result.managers.unchanged})
     return redirect("cooperatives:list")
+
+
+def job_preview(request, job, context):
+    """A finished preview job's page: the same preview as the immediate path, with the confirmation
+    (settings.JOB_RESULT_VIEWS points the jobs pages here)."""
+    result = job.result
+    context.update(result=result, preview=result["preview"], more=result["more"],
+                   file_name=result["original_name"])
+    if result["ok"]:
+        context["confirm"] = ConfirmForm(initial={"import_file_name": result["file"],
+                                                  "original_name": result["original_name"]})
+    return render(request, "cooperatives/import_preview.html", context)

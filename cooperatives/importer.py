@@ -34,6 +34,7 @@ from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, SheetRows, chunks, compact, header_index, is_blank,
     open_workbook, parse_bool, parse_code, parse_count, parse_date, parse_text, read_sheet,
 )
+from portal.spreadsheet_limits import NO_DATA_ROWS
 from portal.text import nfc, search_key
 
 MANAGER_SHEET = "Cán bộ quản lý"
@@ -502,6 +503,9 @@ def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
     result = ImportResult(dry_run=dry_run)
     book = read_workbook(path_or_file)
     result.errors.extend(book.errors)
+    if not result.errors and not book.cooperatives.rows and not (book.managers and book.managers.rows):
+        result.errors.append(RowError(book.cooperatives.title, book.cooperatives.header_row + 1, HEADERS["code"],
+                                      NO_DATA_ROWS))
     if result.errors:  # the layout itself is wrong (no header row, a missing column): rows would only add noise
         return result
     geo = MapIndex()

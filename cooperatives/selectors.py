@@ -1,5 +1,5 @@
 """Reads of the registry, every one starting from portal.scoping.scoped (DOMAIN.md §2)."""
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from cooperatives.models import Cadre, Cooperative, Manager, Training, Workforce
 from portal.models import Area
@@ -37,11 +37,18 @@ def cooperative_list(*, user, filters=None):
     return qs.order_by("search_name", "code")
 
 
-def with_latest_workforce(qs):
-    """Annotates each cooperative with its latest workforce year (one query for the lot)."""
-    latest = Workforce.objects.filter(cooperative=OuterRef("pk")).order_by("-year")
-    return qs.annotate(**{f"wf_{name}": Subquery(latest.values(name)[:1])
-                          for name in ("year", "members", "female_members", "workers", "female_workers")})
+def latest_workforce(cooperatives):
+    """{cooperative id: (year, members, female members, workers, female workers)} of each
+    cooperative's latest workforce year, for the cooperatives of a queryset: one query that
+    reads their workforce rows newest first and keeps the first of each (no sub-select per row)."""
+    rows = (Workforce.objects.filter(cooperative__in=cooperatives.order_by().values("pk"))
+            .order_by("cooperative_id", "-year")
+            .values_list("cooperative_id", "year", "members", "female_members", "workers", "female_workers"))
+    latest = {}
+    for coop_id, *values in rows.iterator(chunk_size=5000):
+        if coop_id not in latest:
+            latest[coop_id] = tuple(values)
+    return latest
 
 
 def current_communes(user):

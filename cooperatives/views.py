@@ -1,10 +1,9 @@
 """The registry's pages. Every object is fetched in the user's scope first (another area's is a
 404), then the role is checked (a reviewer or leader who may read it gets 403 on a change)."""
-from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cooperatives import exports
+from jobs import services as job_services
+from jobs.models import Job
 from cooperatives.forms import (AttendeesForm, CadreForm, CooperativeFilterForm, CooperativeForm,
                                 ManagerForm, OcopProductForm, TrainingForm, WorkforceForm)
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workforce
@@ -77,27 +78,18 @@ def cooperative_list_view(request):
         "breadcrumbs": [(_("Hợp tác xã"), None)]})
 
 
-@contextmanager
-def _planned_for_every_row():
-    """An export reads all its rows through a server-side cursor (QuerySet.iterator), which
-    PostgreSQL plans for the first 10 % of its rows (cursor_tuple_fraction): for one province
-    of a 100 000-cooperative registry it walked the whole name index and dropped the other
-    provinces' rows (0.37 s instead of 0.03 s). Inside a transaction, SET LOCAL plans the cursor
-    for every row, and the cursor is not materialised WITH HOLD."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        yield
-
-
 @require_safe
 def cooperative_export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     form = CooperativeFilterForm(request.GET or None, user=request.user)
     coops = cooperative_list(user=request.user, filters=form.filters)
-    with _planned_for_every_row():
+    if coops.count() > job_services.threshold():  # large: written by a job, downloaded from its page
+        job = job_services.start(request.user, Job.Kind.REGISTRY_EXPORT,
+                                 _("Danh sách HTX/THT (%(fmt)s)") % {"fmt": fmt.upper()},
+                                 fmt=fmt, query=request.GET.urlencode())
+        return redirect("jobs:detail", pk=job.pk)
+    with exports.planned_for_every_row():
         filename, mimetype, data = exports.export(exports.cooperative_rows(coops), fmt)
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -5,11 +5,17 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from portal.spreadsheet_limits import TooLarge, check_workbook
+
 
 def run_import(command, importer, file, *, dry_run=False, **options):
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"Không tìm thấy tệp {file}")
+    try:
+        check_workbook(path)  # before parsing: a file that would expand past the limits is refused at once
+    except TooLarge as exc:
+        raise CommandError(f"Không nhập được {file}: {exc}") from exc
     try:
         result = importer(path, dry_run=dry_run, **options)
     except CommandError:

@@ -154,3 +154,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Uploaded spreadsheets are measured before they are parsed (portal/spreadsheet_limits.py): the
+# sheets' XML once unzipped, and the data rows a sheet records. The defaults admit a national
+# file of 200 000 cooperatives.
+IMPORT_MAX_EXPANDED_MB = env.int("IMPORT_MAX_EXPANDED_MB", default=180)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+
+# Background jobs (jobs/): Django's task framework as backported to 5.2 (django-tasks) with its
+# database queue (django-tasks-db): `python manage.py db_worker` runs them, on SQLite or PostgreSQL,
+# as many workers on as many machines as wanted. JOBS_IMMEDIATE=1 runs them inside the request.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env.bool("JOBS_IMMEDIATE", default=False) else "django_tasks_db.DatabaseBackend"}}
+# An import or export of more rows than this runs as a job; smaller ones stay in the request.
+# What each kind of job runs (the app it belongs to does the work; jobs imports none of them).
+JOB_RUNNERS = {
+    "registry_export": "cooperatives.jobs.registry_export",
+    "import_preview": "cooperatives.jobs.import_preview",
+    "import_confirm": "cooperatives.jobs.import_confirm",
+}
+# The page that shows a finished job's result, where it is more than a download.
+JOB_RESULT_VIEWS = {"import_preview": "cooperatives.import_views.job_preview"}
+JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=5000)
+# A job's file stays downloadable (by its owner only) for this long, then it is deleted.
+JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
+# A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS (its worker was
+# killed) is shown as failed, and what it was writing was never committed.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)

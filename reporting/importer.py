@@ -49,6 +49,7 @@ from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, chunks, header_index, read_sheet, is_blank, open_workbook,
     parse_count,
 )
+from portal.spreadsheet_limits import NO_DATA_ROWS
 from portal.text import nfc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 
@@ -161,6 +162,8 @@ def read_rows(path_or_file, errors):
                 first = (sheet, sheet_errors)
             if sheet.header_row is not None:
                 _check_ratio_columns(sheet, sheet_errors)
+                if not sheet.rows:
+                    sheet_errors.append(RowError(sheet.title, sheet.header_row + 1, HEADERS["area"], NO_DATA_ROWS))
                 errors.extend(sheet_errors)
                 return sheet
         if first is None:

@@ -285,3 +285,26 @@ def test_anonymous_is_sent_to_login(client):
 def test_read_only_pages_refuse_post(client, users, name):
     client.force_login(users["province_admin"])
     assert client.post(reverse(name), {}).status_code == 405
+
+
+# Background jobs: a job is its owner's (the province administrator's here); anybody else's is a 404.
+def _own_job_kw():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from jobs.models import Job
+
+    job = Job.objects.create(owner=User.objects.get(username="thao"), kind=Job.Kind.REGISTRY_EXPORT,
+                             title="Xuất", state=Job.State.SUCCEEDED, finished_at=timezone.now(),
+                             file=default_storage.save("cong-viec/ma-tran.csv", ContentFile(b"a,b\n")),
+                             file_name="x.csv")
+    return {"pk": job.pk}
+
+
+_OWNER_ONLY = {r: 404 for r in ROLES} | {"province_admin": 200}
+MATRIX.update({
+    "jobs:list": (dict, _EVERYONE),
+    "jobs:detail": (_own_job_kw, _OWNER_ONLY),
+    "jobs:download": (_own_job_kw, _OWNER_ONLY),
+})

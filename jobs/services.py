@@ -1,0 +1,150 @@
+"""Background jobs: start one, run it, report its progress, and notice a dead one.
+
+``start(owner, kind, title, **params)`` writes the Job row and enqueues jobs.tasks.run_job once the
+transaction commits; a worker (`python manage.py db_worker`) or, with JOBS_IMMEDIATE=1, the request
+itself runs it through ``run``. What each kind does lives in the app it belongs to, named by settings.JOB_RUNNERS
+(jobs sits in the base layer and imports no feature app).
+
+Nothing partial is ever left: an import writes inside the importer's one transaction (a failure or
+a killed worker rolls it back), an export writes a temporary file that becomes the job's result
+only when it is complete. A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS from a
+thread of its own (its own database connection, so it commits while the work's transaction is
+open); ``mark_stale`` turns a job silent for JOB_STALE_SECONDS into a failure, so that a worker
+killed mid-job never leaves a job "running" forever.
+"""
+import datetime
+import logging
+import threading
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from django.utils.module_loading import import_string
+
+from jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+STALE_ERROR = ("Tiến trình xử lý đã dừng giữa chừng (máy chủ khởi động lại hoặc hết bộ nhớ); "
+               "không có dữ liệu nào được ghi. Hãy chạy lại.")
+UNEXPECTED_ERROR = "Lỗi không mong đợi khi xử lý; không có dữ liệu nào được ghi. Hãy báo cho quản trị hệ thống."
+
+
+class JobFailed(Exception):
+    """A failure to show the owner as it is (a Vietnamese sentence)."""
+
+
+def threshold():
+    return settings.JOB_THRESHOLD_ROWS
+
+
+def start(owner, kind, title, **params):
+    from jobs.tasks import run_job
+
+    job = Job.objects.create(owner=owner, kind=kind, title=title, params=params)
+
+    def enqueue():
+        result = run_job.enqueue(job.pk)
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def runner(kind):
+    """The function that does a kind of job (a dotted path in settings.JOB_RUNNERS)."""
+    return import_string(settings.JOB_RUNNERS[kind])
+
+
+def run(job_id, *, heartbeat=True):
+    """Runs a queued job to its end: succeeded with its result, or failed with its reason."""
+    now = timezone.now()
+    if not Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+            state=Job.State.RUNNING, started_at=now, heartbeat_at=now):
+        return  # already taken, or marked failed meanwhile
+    job = Job.objects.select_related("owner", "owner__area").get(pk=job_id)
+    beat = _Heartbeat(job.pk) if heartbeat else None
+    try:
+        runner(job.kind)(job, Progress(job.pk))
+    except JobFailed as exc:
+        _finish(job, Job.State.FAILED, error=str(exc))
+    except Exception:
+        logger.exception("job %s failed", job.pk)
+        _finish(job, Job.State.FAILED, error=_(UNEXPECTED_ERROR))
+    else:
+        _finish(job, Job.State.SUCCEEDED)
+    finally:
+        if beat:
+            beat.stop()
+
+
+def _finish(job, state, error=""):
+    fields = {"state": state, "error": error, "finished_at": timezone.now(), "result": job.result}
+    if state == Job.State.SUCCEEDED:
+        fields.update(file=job.file.name if job.file else "", file_name=job.file_name,
+                      rows_done=Coalesce(F("rows_total"), F("rows_done")))
+    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(**fields)
+
+
+class Progress:
+    """How far a job got: ``total(n)``, then ``done(n, message)`` as often as wanted (it writes at
+    most every half second, and always the last one)."""
+
+    def __init__(self, job_id):
+        self.job_id, self._last = job_id, 0.0
+
+    def total(self, rows):
+        Job.objects.filter(pk=self.job_id).update(rows_total=rows, heartbeat_at=timezone.now())
+
+    def done(self, rows, message="", force=False):
+        import time
+
+        if not force and time.monotonic() - self._last < 0.5:
+            return
+        self._last = time.monotonic()
+        fields = {"rows_done": rows, "heartbeat_at": timezone.now()}
+        if message:
+            fields["message"] = message[:255]
+        Job.objects.filter(pk=self.job_id).update(**fields)
+
+
+class _Heartbeat:
+    def __init__(self, job_id):
+        self.job_id, self._stop = job_id, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name=f"job-{job_id}-heartbeat")
+        self._thread.start()
+
+    def _run(self):
+        from django.db import connections
+
+        try:
+            while not self._stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy SQLite: the next beat will do
+                    logger.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
+def mark_stale():
+    """Running jobs whose heartbeat stopped (their worker died) are failed."""
+    limit = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    return Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=limit).update(
+        state=Job.State.FAILED, error=_(STALE_ERROR), finished_at=timezone.now())
+
+
+def purge_expired():
+    """Deletes the files of jobs older than JOB_RESULT_MAX_AGE_HOURS."""
+    limit = timezone.now() - datetime.timedelta(hours=settings.JOB_RESULT_MAX_AGE_HOURS)
+    for job in Job.objects.filter(finished_at__lt=limit).exclude(file=""):
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="")
