@@ -10,6 +10,7 @@ urlpatterns = [
     path("bao-cao/", include("reporting.urls")),
     path("tien-do/", include("reporting.progress_urls")),
     path("van-ban/", include("reporting.document_urls")),
+    path("api/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
