@@ -2,8 +2,9 @@
 
 The API's views answer a request without a token with 401 JSON, not the log-in page
 (login_not_required lets them past LoginRequiredMiddleware; DRF's IsAuthenticated decides).
-The docs are a page for people: signed out, the middleware sends them to log in."""
-from django.contrib.auth.decorators import login_not_required
+The docs are a page for people: signed out, login_required sends them to log in (DRF marks its
+views login_not_required itself, so the middleware alone would not)."""
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -24,6 +25,6 @@ urlpatterns = [
     path("v1/cooperatives/", api(views.CooperativeList), name="cooperatives"),
     path("v1/report-values/", api(views.ReportValueList), name="report_values"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("ma-truy-cap/", pages.token_page, name="token"),
 ]
