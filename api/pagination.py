@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 
 from cooperatives.views import MirroredPaginator
@@ -8,6 +9,7 @@ class Pagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+    invalid_page_message = _("Không có trang này.")
 
 
 class CooperativePagination(Pagination):

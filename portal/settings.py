@@ -167,6 +167,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNICODE_JSON": True,
+    "EXCEPTION_HANDLER": "api.exceptions.vietnamese_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Cổng theo dõi Đề án 01",

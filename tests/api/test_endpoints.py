@@ -34,6 +34,7 @@ def test_without_a_token_it_is_401_json_not_the_login_page(client):
         assert response.status_code == 401, url
         assert response["WWW-Authenticate"] == "Token"
         assert response["Content-Type"] == "application/json"
+        assert "Authorization: Token" in response.json()["detail"]  # in Vietnamese, saying what to send
 
 
 def test_a_wrong_or_revoked_token_is_401(client, users, api_get):
@@ -54,6 +55,12 @@ def test_a_deactivated_users_token_stops_working(users, api_get):
     users["province_admin"].is_active = False
     users["province_admin"].save()
     assert api_get(users["province_admin"], url).status_code == 401
+
+
+def test_head_and_options_are_read_methods(users, api_get):
+    for url in _every_api_url():
+        assert api_get(users["province_admin"], url, method="head").status_code == 200, url
+        assert api_get(users["province_admin"], url, method="options").status_code == 200, url
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -189,7 +196,8 @@ def test_cooperatives_are_paginated(users, api_get):
     assert (first["count"], len(first["results"]), len(second["results"])) == (60, 50, 10)
     assert first["next"].endswith("page=2") and second["next"] is None
     assert not {c["code"] for c in first["results"]} & {c["code"] for c in second["results"]}
-    assert api_get(users["commune_editor"], url, page=9).status_code == 404
+    beyond = api_get(users["commune_editor"], url, page=9)
+    assert beyond.status_code == 404 and beyond.json()["detail"] == "Không có trang này."
 
 
 # Report values: approved reports only, in scope -------------------------------------------

@@ -101,6 +101,7 @@ def test_requests_are_throttled_per_token(settings, users, api_get):
     assert [api_get(users["province_reviewer"], url).status_code for _ in range(4)] == [200, 200, 200, 429]
     throttled = api_get(users["province_reviewer"], url)
     assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+    assert "Quá nhiều yêu cầu" in throttled.json()["detail"]
     assert api_get(users["province_admin"], url).status_code == 200  # another token has its own count
 
 
