@@ -113,7 +113,7 @@ class ProgressView(APIView):
             raise ValidationError({"milestone": _("Cần ghi mốc (năm), ví dụ ?milestone=2025.")})
         try:
             args = progress_args(code, params["milestone"], plan=params.get("plan"), as_of=params.get("as_of"),
-                                 visible=lambda area: can_see_area(request.user, area))
+                                 user=request.user)
         except ProgressArgumentError as exc:
             if exc.not_found:
                 raise Http404(str(exc)) from None

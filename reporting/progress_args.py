@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from cooperatives.importer import Invalid, parse_date
 from plans.models import Plan
 from portal.models import Area
+from portal.scoping import can_see_area, scoped
 from reporting.importer import area_code
 from reporting.selectors import default_plan, find_plan
 
@@ -70,9 +71,11 @@ def resolve_area(text, day):
         raise ProgressArgumentError(f"Không có đơn vị hành chính mã {code}", not_found=True) from None
 
 
-def resolve_plan(text, area):
+def resolve_plan(text, area, user=None):
     try:
         plan = find_plan(text.strip())
+        if user is not None and not scoped(Plan.objects.filter(pk=plan.pk), user).exists():
+            raise Plan.DoesNotExist(f"Không có kế hoạch số hoặc mã “{text.strip()}”")
     except Plan.DoesNotExist as exc:
         raise ProgressArgumentError(str(exc)) from None
     if not area.path.startswith(plan.area.path):
@@ -81,16 +84,16 @@ def resolve_plan(text, area):
     return plan
 
 
-def progress_args(area_code, milestone, plan=None, as_of=None, *, visible=None):
+def progress_args(area_code, milestone, plan=None, as_of=None, *, user=None):
     """The command's and the API's arguments (strings as typed) read into a ProgressArgs.
-    ``visible(area)``: False for an area outside the asker's scope, which is then "not found"
-    before anything else is said about it."""
+    With ``user`` (the API), an area outside her scope is "not found" before anything else is
+    said about it, and a plan she may not read is one that does not exist (portal.scoping)."""
     year = parse_milestone(milestone)
     day = parse_as_of(as_of)
     area = resolve_area(area_code, day or datetime.date.today())
-    if visible is not None and not visible(area):
+    if user is not None and not can_see_area(user, area):
         raise ProgressArgumentError("Không tìm thấy, hoặc nằm ngoài địa bàn của bạn.", not_found=True)
-    chosen = resolve_plan(plan, area) if plan else default_plan(area, year)
+    chosen = resolve_plan(plan, area, user=user) if plan else default_plan(area, year)
     if chosen is None:
         raise ProgressArgumentError(f"Không có kế hoạch nào áp dụng cho {area.name}", not_found=True)
     return ProgressArgs(area=area, plan=chosen, milestone=year, as_of=day)

@@ -81,12 +81,18 @@ def test_a_commune_user_reads_her_commune(api_get, users, lang_son):
     ({"milestone": "2025", "as_of": "hôm qua"}, 400, "YYYY-MM-DD hoặc dd/mm/yyyy"),
     ({"milestone": "2025", "include_submitted": "yes"}, 400, "Ghi 0 hoặc 1"),
     ({"milestone": "2025", "plan": "999/KH-XYZ"}, 400, "Không có kế hoạch số hoặc mã"),
-    ({"milestone": "2025", "plan": "139/KH-BTV"}, 400, "không áp dụng cho Lạng Sơn"),
+    # another area's plan is one that does not exist (nothing said about whose it is)
+    ({"milestone": "2025", "plan": "139/KH-BTV"}, 400, "Không có kế hoạch số hoặc mã “139/KH-BTV”"),
 ])
 def test_bad_arguments_are_400_with_the_reason(api_get, users, params, status, reason):
     response = api_get(users["province_admin"], url(), **params)
     assert response.status_code == status
     assert reason in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_a_readable_plan_that_does_not_cover_the_area_is_400(api_get, users):
+    response = api_get(users["national_admin"], url(), milestone="2025", plan="139/KH-BTV")
+    assert response.status_code == 400 and "không áp dụng cho Lạng Sơn" in response.json()["detail"]
 
 
 def test_an_unknown_area_is_404(api_get, users):
