@@ -1,5 +1,5 @@
 """Reads of the registry, every one starting from portal.scoping.scoped (DOMAIN.md §2)."""
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from cooperatives.models import Cadre, Cooperative, Manager, Training, Workforce
 from portal.models import Area
@@ -35,6 +35,14 @@ def cooperative_list(*, user, filters=None):
         qs = qs.exclude(many_women_jobs=True)
     # By the diacritic-free name: "Đồng Tâm" sorts among the Ds on every database and collation.
     return qs.order_by("search_name", "code")
+
+
+def with_latest_workforce(qs):
+    """Annotates each cooperative with its latest workforce year, for a page of rows (the API's
+    50): a sub-select per row is cheap there; whole-scope exports use latest_workforce()."""
+    latest = Workforce.objects.filter(cooperative=OuterRef("pk")).order_by("-year")
+    return qs.annotate(**{f"wf_{name}": Subquery(latest.values(name)[:1])
+                          for name in ("year", "members", "female_members", "workers", "female_workers")})
 
 
 def latest_workforce(cooperatives):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tien-do/", include("reporting.progress_urls")),
     path("van-ban/", include("reporting.document_urls")),
     path("cong-viec/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

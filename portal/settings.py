@@ -183,3 +183,29 @@ JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
 # killed) is shown as failed, and what it was writing was never committed.
 JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)
+# The read-only API (api/, /api/v1/): personal tokens (Authorization: Token …), JSON only,
+# GET only, throttled per token; OpenAPI schema and Swagger UI served from static/ (sidecar).
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.HasArea"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNICODE_JSON": True,
+    "EXCEPTION_HANDLER": "api.exceptions.vietnamese_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Cổng theo dõi Đề án 01",
+    "DESCRIPTION": "Chỉ đọc. Mỗi mã truy cập thấy đúng địa bàn của người dùng đã tạo ra nó.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -9,18 +9,14 @@
 - --json prints one object (Progress.as_json()) and nothing else on stdout; --xlsx and --pdf
   write the file. Any error: the reason on stderr, non-zero exit.
 """
-import datetime
 import json as jsonlib
-import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.models import Plan, Target
-from portal.models import Area
-from portal.spreadsheet_reading import Invalid, parse_date
-from reporting.importer import area_code
-from reporting.selectors import default_plan, find_plan, progress
+from plans.models import Target
+from reporting.progress_args import ProgressArgumentError, progress_args
+from reporting.selectors import progress
 
 
 class Command(BaseCommand):
@@ -51,13 +47,13 @@ class Command(BaseCommand):
         if len(outputs) != 1:
             raise CommandError("Chọn đúng một trong --json, --pdf FILE, --xlsx FILE"
                                + (f" (đang chọn {', '.join(outputs)})" if outputs else ""))
-        year = _milestone(milestone)
-        day = _as_of(as_of)
-        area = _area(area_code, day or datetime.date.today())
-        chosen = _plan(plan, area) if plan else default_plan(area, year)
-        if chosen is None:
-            raise CommandError(f"Không có kế hoạch nào áp dụng cho {area.name}")
-        result = progress(area, plan=chosen, milestone=year, as_of=day, include_submitted=include_submitted)
+        try:
+            args = progress_args(area_code, milestone, plan=plan, as_of=as_of)
+        except ProgressArgumentError as exc:
+            raise CommandError(str(exc)) from None
+        year = args.milestone
+        result = progress(args.area, plan=args.plan, milestone=year, as_of=args.as_of,
+                          include_submitted=include_submitted)
         if not Target.objects.filter(plan=result.plan, milestone=year).exists():
             self.stderr.write(f"Lưu ý: kế hoạch “{result.plan.number or result.plan.key}” không có mục tiêu cho "
                               f"mốc {year}; chỉ có số liệu thực hiện.")
@@ -76,51 +72,6 @@ class Command(BaseCommand):
             raise CommandError(f"Chưa xuất được PDF: {exc}") from exc
         _write(pdf, render_progress_pdf(result, document=None))
         self.stdout.write(f"Đã ghi {pdf}")
-
-
-def _milestone(text):
-    text = str(text).strip()
-    if not re.fullmatch(r"\d{4}", text) or not 2000 <= int(text) <= 2100:
-        raise CommandError(f"Mốc “{text}” không hợp lệ: ghi một năm, ví dụ --milestone 2025")
-    return int(text)
-
-
-def _as_of(text):
-    if text is None:
-        return None
-    text = str(text).strip()
-    if not (re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) or re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text)):
-        raise CommandError(f"Ngày “{text}” không hợp lệ: ghi YYYY-MM-DD hoặc dd/mm/yyyy")
-    try:
-        return parse_date(text)
-    except Invalid as exc:
-        raise CommandError(f"Ngày “{text}” không hợp lệ: {exc}") from None
-
-
-def _area(text, day):
-    try:
-        code, _ = area_code(text)
-    except Invalid as exc:
-        raise CommandError(f"Mã đơn vị không hợp lệ: {exc}") from None
-    try:
-        return Area.resolve(code, on=day)
-    except Area.DoesNotExist:
-        pass
-    try:
-        return Area.resolve(code)  # no unit with the code that day: the most recent one (an old district)
-    except Area.DoesNotExist:
-        raise CommandError(f"Không có đơn vị hành chính mã {code}") from None
-
-
-def _plan(text, area):
-    try:
-        plan = find_plan(text.strip())
-    except Plan.DoesNotExist as exc:
-        raise CommandError(str(exc)) from None
-    if not area.lies_in(plan.area):
-        raise CommandError(f"Kế hoạch “{plan.number or plan.key}” là của {plan.area.name}, "
-                           f"không áp dụng cho {area.name} (mã {area.code})")
-    return plan
 
 
 def _write(path, data):
