@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cooperatives.selectors import with_latest_workforce
+from portal.spreadsheets import safe_cell, safe_row
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,7 +25,7 @@ def export(rows, fmt, *, name="hop-tac-xa", sheet="Danh sách"):
         out = io.StringIO()
         writer = csv.writer(out)
         for row in rows:
-            writer.writerow(["" if v is None else _text(v) for v in row])
+            writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
         # The BOM tells Excel the file is UTF-8 (otherwise Vietnamese arrives garbled).
         data = ("\ufeff" + out.getvalue()).encode("utf-8")
     else:
@@ -36,13 +37,13 @@ def export(rows, fmt, *, name="hop-tac-xa", sheet="Danh sách"):
                 from openpyxl.cell import WriteOnlyCell
 
                 cells = []
-                for v in row:
+                for v in safe_row(row):
                     cell = WriteOnlyCell(ws, value=v)
                     cell.font = bold
                     cells.append(cell)
                 ws.append(cells)
             else:
-                ws.append(list(row))
+                ws.append(safe_row(row))
         buf = io.BytesIO()
         wb.save(buf)
         data = buf.getvalue()

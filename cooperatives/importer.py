@@ -28,7 +28,7 @@ from django.utils import timezone
 from cooperatives import rules, services
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from portal.models import Area
-from portal.text import nfc, search_key
+from portal.text import nfc, nfkc, search_key
 
 MANAGER_SHEET = "Cán bộ quản lý"
 TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"
@@ -100,10 +100,11 @@ def parse_text(value):
 
 
 def parse_code(value):
-    """A registration code: digits typed as a number lose nothing but a float's ".0"."""
+    """A registration code: digits typed as a number lose nothing but a float's ".0"; full-width
+    or other non-ASCII digits are read as ASCII ones (portal.text.nfkc)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", "", nfc(value))
+    return re.sub(r"\s+", "", nfkc(value))
 
 
 _INT_TEXT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
@@ -118,7 +119,7 @@ def parse_count(value):
             raise Invalid(f"“{value}” không phải là số nguyên")
         number = int(value)
     else:
-        text = nfc(value)
+        text = nfkc(value)
         negative = text.startswith("-")
         digits = text.lstrip("-").strip()
         if not _INT_TEXT.match(digits):
@@ -145,7 +146,7 @@ def parse_date(value):
             from openpyxl.utils.datetime import from_excel
             return from_excel(value).date()
         raise Invalid(f"“{value}” không phải là ngày (dd/mm/yyyy)")
-    text = nfc(value)
+    text = nfkc(value)
     match = _DATE_TEXT.match(text)
     try:
         if match:
@@ -604,8 +605,8 @@ def _validate_coops(sheet, geo, errors, today):
         values["commune_id"] = commune
         if "founded_on" in present:
             founded = get("founded_on", parse_date)
-            if founded and founded > today:
-                err("founded_on", f"ngày thành lập {founded:%d/%m/%Y} ở tương lai")
+            if rules.founding_date_error(founded, today):
+                err("founded_on", rules.founding_date_error(founded, today))
             values["founded_on"] = founded
         if "sector" in present:
             sector = get("sector", parse_sector)

@@ -48,7 +48,7 @@ from cooperatives.importer import (
 )
 from plans.models import Indicator, Plan
 from portal.models import Area
-from portal.text import nfc, search_key
+from portal.text import nfc, nfkc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 
 S = Report.Status
@@ -93,7 +93,7 @@ def area_code(value):
         if code != str(value):
             note = f"ô dạng số {value} được hiểu là mã “{code}”"
     else:
-        code, note = re.sub(r"\s+", "", nfc(value)).upper(), ""
+        code, note = re.sub(r"\s+", "", nfkc(value)).upper(), ""
         if code.isdigit() and len(code) in (1, 4):
             padded = code.zfill(2 if len(code) == 1 else 5)
             code, note = padded, f"mã “{code}” được hiểu là “{padded}”"
@@ -126,7 +126,7 @@ def period_code(value):
 
 
 def indicator_code(value):
-    return re.sub(r"\s+", "", nfc(value)).upper()
+    return re.sub(r"\s+", "", nfkc(value)).upper()
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -116,7 +117,7 @@ def area_progress_export(request, code, fmt):
     choice, prog = progress_for(request, area)
     filename, mimetype, data = export_progress(prog, fmt)
     return HttpResponse(data, content_type=mimetype,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
 @require_safe
@@ -127,4 +128,5 @@ def area_progress_pdf(request, code):
     area = _area(request, code)
     choice, prog = progress_for(request, area)
     return HttpResponse(render_progress_pdf(prog), content_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="du-thao-tien-do-{area.code}.pdf"'})
+                        headers={"Content-Disposition": content_disposition_header(
+                            False, f"du-thao-tien-do-{area.code}.pdf")})
