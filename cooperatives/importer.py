@@ -786,12 +786,13 @@ def _check_within(area, book, coop_rows, manager_rows, existing, errors):
         if r.values.get("commune_id") in outside:
             errors.append(RowError(book.cooperatives.title, r.row, column, f"xã/phường {where}"))
         elif r.code in existing and existing[r.code].commune_id in outside:
+            # another area's cooperative: refused without a word about it (as the form does)
             errors.append(RowError(book.cooperatives.title, r.row, HEADERS["code"],
-                                   f"mã “{r.code}” là của một HTX/THT {where}"))
+                                   f"mã số “{r.code}” không dùng được"))
     for m in manager_rows:
         if m.code in existing and existing[m.code].commune_id in outside:
             errors.append(RowError(book.managers.title, m.row, MANAGER_HEADERS["code"],
-                                   f"mã “{m.code}” là của một HTX/THT {where}"))
+                                   f"mã số “{m.code}” không dùng được"))
 
 
 def _apply(coop_rows, manager_rows, existing, result, today, dry_run):

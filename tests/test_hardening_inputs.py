@@ -328,3 +328,12 @@ def test_the_import_refuses_a_founding_date_before_1900():
     reasons = [(e.row, e.column, e.reason) for e in result.errors]
     assert reasons == [(2, "Ngày thành lập", "ngày thành lập 31/12/1899 trước năm 1900: hãy kiểm tra lại năm"),
                        (3, "Ngày thành lập", "ngày thành lập 01/05/1850 trước năm 1900: hãy kiểm tra lại năm")]
+
+
+@pytest.mark.django_db
+def test_the_import_refuses_another_areas_code_without_naming_it():
+    coop(ha_noi_commune(), name="Hợp tác xã Bí Mật Hà Nội", code="0100000001")
+    result = import_cooperatives(_book([["０１０００００００１", "HTX Thất Khê", "HTX", THAT_KHE]]),
+                                 within=Area.resolve("20"))
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (2, "Mã số HTX", "mã số “0100000001” không dùng được")]
