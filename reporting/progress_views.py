@@ -21,6 +21,9 @@ STATUS_CLASS = {rollup.ACHIEVED: "success", rollup.ON_TRACK: "info", rollup.BEHI
                 rollup.NO_DATA: "secondary", rollup.NOT_EVALUATED: "light"}
 
 
+AS_OF_YEARS = (1900, 2100)
+
+
 def _area(request, code):
     """The unit a code means (today's, or the one valid on ?hieu_luc= for an old unit whose
     code a new one reuses, e.g. the pre-2025 Khánh Hòa), if the user may see it."""
@@ -39,7 +42,7 @@ def parse_request(request, area):
     """The page's choices from the query string: plan, milestone, as-of, submitted switch."""
     plans = covering_plans(area)
     milestone = request.GET.get("moc")
-    milestone = int(milestone) if milestone and milestone.isdigit() else None
+    milestone = int(milestone) if milestone and milestone.isascii() and milestone.isdigit() else None  # not "²"
     plan = next((p for p in plans if p.key == request.GET.get("ke_hoach")), None)
     if plan is None:
         plan = default_plan(area, milestone or 2025) if plans else None
@@ -50,6 +53,8 @@ def parse_request(request, area):
         milestone = min((m for m in milestones if m >= datetime.date.today().year), default=milestones[-1])
     try:
         as_of = datetime.date.fromisoformat(request.GET["ngay"]) if request.GET.get("ngay") else None
+        if as_of is not None and not AS_OF_YEARS[0] <= as_of.year <= AS_OF_YEARS[1]:
+            raise ValueError(as_of)  # 9999-12-31 would overflow the date arithmetic
     except ValueError:
         as_of = None
         messages.warning(request, _("Ngày “%(d)s” không hợp lệ; đang tính đến hôm nay.") % {"d": request.GET["ngay"]})

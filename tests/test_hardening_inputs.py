@@ -337,3 +337,14 @@ def test_the_import_refuses_another_areas_code_without_naming_it():
                                  within=Area.resolve("20"))
     assert [(e.row, e.column, e.reason) for e in result.errors] == [
         (2, "Mã số HTX", "mã số “0100000001” không dùng được")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"moc": "²"}, {"moc": "፩"}, {"ngay": "9999-12-31"}])
+def test_odd_progress_choices_are_not_a_500(client_for, users, query):
+    client = client_for(users["province_reviewer"])
+    page = client.get(reverse("progress:area", args=["20"]), query)
+    assert page.status_code == 200
+    if "ngay" in query:
+        assert "không hợp lệ" in page.content.decode()
+    assert client.get(reverse("progress:export", args=["20", "csv"]), query).status_code == 200
