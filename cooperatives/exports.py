@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from cooperatives import rules
 from cooperatives.models import Cooperative
 from cooperatives.selectors import latest_workforce
+from portal.spreadsheets import safe_cell, safe_row
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -44,7 +45,7 @@ def write(rows, fmt, out, *, sheet="Danh sách"):
         text.write("\ufeff")
         writer = csv.writer(text)
         for row in rows:
-            writer.writerow(["" if v is None else _text(v) for v in row])
+            writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
         text.flush()
         text.detach()
         return
@@ -56,13 +57,13 @@ def write(rows, fmt, out, *, sheet="Danh sách"):
     for i, row in enumerate(rows):
         if i == 0:
             cells = []
-            for v in row:
+            for v in safe_row(row):
                 cell = WriteOnlyCell(ws, value=v)
                 cell.font = bold
                 cells.append(cell)
             ws.append(cells)
         else:
-            ws.append(list(row))
+            ws.append(safe_row(row))
     wb.save(out)
 
 

@@ -8,7 +8,7 @@ from cooperatives.selectors import NO, YES, current_communes, scoped_cadres, sco
 from portal.forms import AreaCodeField
 from portal.models import Area
 from portal.scoping import can_see_area
-from portal.text import nfc
+from portal.text import nfc, nfkc
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 YES_NO = [("", _("Tất cả")), (YES, _("Có")), (NO, _("Không"))]
@@ -92,7 +92,7 @@ class CommuneField(forms.ModelChoiceField):
         return f"{obj.name}{parent} ({obj.code})"
 
     def to_python(self, value):
-        return super().to_python(value.strip() if isinstance(value, str) else value)
+        return super().to_python(nfkc(value).replace(" ", "") if isinstance(value, str) else value)
 
 
 class CooperativeForm(forms.ModelForm):
@@ -132,7 +132,7 @@ class CooperativeForm(forms.ModelForm):
         return nfc(self.cleaned_data["name"])
 
     def clean_code(self):
-        return nfc(self.cleaned_data["code"]).replace(" ", "")
+        return nfkc(self.cleaned_data["code"]).replace(" ", "")  # "０１０００００００１" is 0100000001
 
     def clean(self):
         cleaned = super().clean()
@@ -141,7 +141,22 @@ class CooperativeForm(forms.ModelForm):
             problem = rules.registration_code_error(code, kind)
             if problem:
                 self.add_error("code", problem[0].upper() + problem[1:] + ".")
+        if code and "code" not in self.errors and not self.fields["code"].disabled:
+            self._check_code_unused(code)
         return cleaned
+
+    def _check_code_unused(self, code):
+        """A code already in the registry: named when its cooperative is inside the user's scope;
+        otherwise only refused, so that nothing of another area's cooperative shows."""
+        other = (Cooperative.objects.filter(code=code).exclude(pk=self.instance.pk)
+                 .select_related("commune").first())
+        if other is None:
+            return
+        if can_see_area(self.user, other.commune):
+            self.add_error("code", _("Mã số “%(code)s” đã được dùng cho %(name)s (%(commune)s).")
+                           % {"code": code, "name": other.name, "commune": other.commune.name})
+        else:
+            self.add_error("code", _("Mã số này không dùng được."))
 
 
 class _ChildForm(forms.ModelForm):
@@ -174,6 +189,8 @@ class WorkforceForm(_ChildForm):
     class Meta:
         model = Workforce
         fields = ["year", "members", "female_members", "workers", "female_workers"]
+        error_messages = {name: {"invalid": _("Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12.")}
+                          for name in fields}
 
     def clean(self):
         cleaned = super().clean()
@@ -280,6 +297,15 @@ class TrainingForm(AreaInScopeForm):
         model = Training
         fields = ["title", "starts_on", "ends_on", "organiser", "topic", "area"]
 
+    def clean_title(self):
+        return nfc(self.cleaned_data["title"])
+
+    def clean_organiser(self):
+        return nfc(self.cleaned_data["organiser"])
+
+    def clean_topic(self):
+        return nfc(self.cleaned_data["topic"])
+
 
 class CadreForm(AreaInScopeForm):
     area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("Hội LHPN của địa bàn nào (mã tỉnh hoặc xã)."))
@@ -290,3 +316,6 @@ class CadreForm(AreaInScopeForm):
 
     def clean_full_name(self):
         return nfc(self.cleaned_data["full_name"])
+
+    def clean_position(self):
+        return nfc(self.cleaned_data["position"])

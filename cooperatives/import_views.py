@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -73,7 +74,7 @@ def _crumbs(title):
 @require_safe
 def import_template(request):
     return HttpResponse(build_template(), content_type=XLSX,
-                        headers={"Content-Disposition": 'attachment; filename="mau-nhap-hop-tac-xa.xlsx"'})
+                        headers={"Content-Disposition": content_disposition_header(True, "mau-nhap-hop-tac-xa.xlsx")})
 
 
 @require_http_methods(["GET", "POST"])

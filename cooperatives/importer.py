@@ -35,7 +35,7 @@ from portal.spreadsheet_reading import (
     open_workbook, parse_bool, parse_code, parse_count, parse_date, parse_text, read_sheet,
 )
 from portal.spreadsheet_limits import NO_DATA_ROWS
-from portal.text import nfc, search_key
+from portal.text import nfc, nfkc, search_key
 
 MANAGER_SHEET = "Cán bộ quản lý"
 TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"
@@ -376,8 +376,8 @@ def _validate_coops(sheet, geo, errors, today):
         values["commune_id"] = commune
         if "founded_on" in present:
             founded = get("founded_on", parse_date)
-            if founded and founded > today:
-                err("founded_on", f"ngày thành lập {founded:%d/%m/%Y} ở tương lai")
+            if rules.founding_date_error(founded, today):
+                err("founded_on", rules.founding_date_error(founded, today))
             values["founded_on"] = founded
         if "sector" in present:
             sector = get("sector", parse_sector)
@@ -538,12 +538,13 @@ def _check_within(area, book, coop_rows, manager_rows, existing, errors):
         if r.values.get("commune_id") in outside:
             errors.append(RowError(book.cooperatives.title, r.row, column, f"xã/phường {where}"))
         elif r.code in existing and existing[r.code].commune_id in outside:
+            # another area's cooperative: refused without a word about it (as the form does)
             errors.append(RowError(book.cooperatives.title, r.row, HEADERS["code"],
-                                   f"mã “{r.code}” là của một HTX/THT {where}"))
+                                   f"mã số “{r.code}” không dùng được"))
     for m in manager_rows:
         if m.code in existing and existing[m.code].commune_id in outside:
             errors.append(RowError(book.managers.title, m.row, MANAGER_HEADERS["code"],
-                                   f"mã “{m.code}” là của một HTX/THT {where}"))
+                                   f"mã số “{m.code}” không dùng được"))
 
 
 _COOP_FIELDS = ["name", "kind", "commune_id", "founded_on", "sector", "hoi_supported_founding",

@@ -90,8 +90,9 @@ class Cooperative(models.Model):
     def clean(self):
         errors = {}
         today = datetime.date.today()
-        if self.founded_on and self.founded_on > today:
-            errors["founded_on"] = _("Ngày thành lập không được ở tương lai.")
+        problem = rules.founding_date_error(self.founded_on, today)
+        if problem:
+            errors["founded_on"] = problem[0].upper() + problem[1:] + "."
         if self.commune_id and self.commune.level != Area.Level.COMMUNE:
             errors["commune"] = _("Chọn một xã/phường (bản đồ hiện hành).")
         if self.hoi_supported_founding is False and self.founding_supported_on:

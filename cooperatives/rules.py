@@ -61,10 +61,25 @@ def registration_code_error(code, kind):
     """Why a registration code is not acceptable, or None: an HTX's or a Liên hiệp HTX's code
     is its tax code, 10 digits (DOMAIN.md §1); a THT may not have one yet, so any code of up to
     20 characters does (it keeps it when it becomes an HTX)."""
-    if kind in ("HTX", "LHHTX") and not (code.isdigit() and len(code) == 10):
+    if kind in ("HTX", "LHHTX") and not (code.isascii() and code.isdigit() and len(code) == 10):
         return f"mã số HTX “{code}” phải là mã số thuế gồm 10 chữ số"
     if len(code) > 20:
         return f"mã “{code}” quá dài (tối đa 20 ký tự)"
+    return None
+
+
+EARLIEST_FOUNDING = datetime.date(1900, 1, 1)
+
+
+def founding_date_error(day, today=None):
+    """Why a founding date is not acceptable, or None: not in the future (today by default), not
+    before 1900 (a typing slip such as 1025 for 2025; no cooperative of the registry is older)."""
+    if day is None:
+        return None
+    if day > (today or datetime.date.today()):
+        return f"ngày thành lập {day:%d/%m/%Y} ở tương lai"
+    if day < EARLIEST_FOUNDING:
+        return f"ngày thành lập {day:%d/%m/%Y} trước năm {EARLIEST_FOUNDING.year}: hãy kiểm tra lại năm"
     return None
 
 

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cooperatives import rules
 from cooperatives.importer import COOP_COLUMNS, GENDERS, KIND_CHOICES, MANAGER_COLUMNS, MANAGER_SHEET, YES_NO
 from cooperatives.models import Cooperative
+from portal.spreadsheets import neutralise_workbook
 
 COOP_SHEET = "Hợp tác xã"
 LISTS_SHEET = "Danh mục"
@@ -90,5 +91,5 @@ def build_template():
     _sheet(managers, MANAGER_COLUMNS, MANAGER_NOTE,
            {"gender": "gender", "role": "role", "trained": "yes_no"}, list_ranges)
     out = io.BytesIO()
-    wb.save(out)
+    neutralise_workbook(wb).save(out)
     return out.getvalue()

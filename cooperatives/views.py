@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -92,7 +93,7 @@ def cooperative_export(request, fmt):
     with exports.planned_for_every_row():
         filename, mimetype, data = exports.export(exports.cooperative_rows(coops), fmt)
     response = HttpResponse(data, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

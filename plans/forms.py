@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -8,10 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator, Plan, TaskGroup, Target
 from portal.forms import AreaCodeField
-from portal.numbers import fmt_number
+from portal.numbers import fmt_number, parse_number
 from portal.scoping import can_see_area, scoped
-
-THOUSANDS_ONLY = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
 class VietnameseDecimalField(forms.DecimalField):
@@ -26,18 +23,17 @@ class VietnameseDecimalField(forms.DecimalField):
         return value
 
     def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            elif THOUSANDS_ONLY.match(text):
-                text = text.replace(".", "")
-            value = text
+        typed = value
         try:
-            return super().to_python(value)
-        except forms.ValidationError:
+            if isinstance(value, str):
+                value = parse_number(value)  # portal.numbers: finite numbers only
+            value = super().to_python(value)
+            if value is not None and not value.is_finite():
+                raise ValueError(value)
+        except (ValueError, forms.ValidationError):
             raise forms.ValidationError(_("“%(value)s” không phải là số hợp lệ (ví dụ: 20 hoặc 0,3)."),
-                                        params={"value": value}) from None
+                                        params={"value": typed}) from None
+        return value
 
 
 def stated_field(label):

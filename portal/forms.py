@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Area, User
 from portal.scoping import can_see_area
+from portal.text import nfc, nfkc
 
 
 class LoginForm(AuthenticationForm):
@@ -21,7 +22,7 @@ class AreaCodeField(forms.CharField):
     pre-2025 one when the code exists only on the old map."""
 
     def to_python(self, value):
-        value = (super().to_python(value) or "").strip()
+        value = nfkc(super().to_python(value)).replace(" ", "")  # "０６０４０" is 06040
         if not value:
             return None
         try:
@@ -55,6 +56,15 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
             self.fields["password1"].help_text = _("Để trống nếu không đổi mật khẩu.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Lưu"), css_class="btn-portal"))
+
+    def clean_first_name(self):
+        return nfc(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return nfc(self.cleaned_data["last_name"])
+
+    def clean_position(self):
+        return nfc(self.cleaned_data["position"])
 
     def clean_area(self):
         area = self.cleaned_data["area"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from portal.text import nfc, search_key
+from portal.text import nfc, nfkc, search_key
 
 HEADER_SCAN_ROWS = 30
 
@@ -51,10 +51,11 @@ def parse_text(value):
 
 
 def parse_code(value):
-    """A registration code: digits typed as a number lose nothing but a float's ".0"."""
+    """A registration code: digits typed as a number lose nothing but a float's ".0"; full-width
+    or other non-ASCII digits are read as ASCII ones (portal.text.nfkc)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", "", nfc(value))
+    return re.sub(r"\s+", "", nfkc(value))
 
 
 _INT_TEXT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
@@ -69,7 +70,7 @@ def parse_count(value):
             raise Invalid(f"“{value}” không phải là số nguyên")
         number = int(value)
     else:
-        text = nfc(value)
+        text = nfkc(value)
         negative = text.startswith("-")
         digits = text.lstrip("-").strip()
         if not _INT_TEXT.match(digits):
@@ -96,7 +97,7 @@ def parse_date(value):
             from openpyxl.utils.datetime import from_excel
             return from_excel(value).date()
         raise Invalid(f"“{value}” không phải là ngày (dd/mm/yyyy)")
-    text = nfc(value)
+    text = nfkc(value)
     match = _DATE_TEXT.match(text)
     try:
         if match:

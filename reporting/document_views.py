@@ -14,11 +14,13 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.scoping import get_scoped_or_404, require_role, scoped
+from portal.text import quote_or_control
 from reporting.models import IssuedDocument
 from reporting.pdf import document_figures, render_snapshot_pdf
 from reporting.progress_views import _area, progress_for
@@ -49,6 +51,9 @@ class IssueForm(forms.ModelForm):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
+        if quote_or_control(number):
+            raise forms.ValidationError(_("Số, ký hiệu không được có dấu nháy, xuống dòng hay ký tự điều khiển "
+                                          "(ví dụ đúng: 15/BC-HPN)."))
         if "/" not in number:
             raise forms.ValidationError(_("Số, ký hiệu ghi dạng 15/BC-HPN (số / ký hiệu)."))
         return number
@@ -103,4 +108,4 @@ def document_pdf(request, pk):
     doc = get_scoped_or_404(IssuedDocument.objects.all(), request.user, pk=pk)
     name = doc.number.replace("/", "-")
     return HttpResponse(bytes(doc.pdf), content_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+                        headers={"Content-Disposition": content_disposition_header(False, f"{name}.pdf")})

@@ -12,6 +12,7 @@ import datetime
 import io
 
 from plans.targets import describe
+from portal.spreadsheets import neutralise_workbook, safe_cell
 from reporting import rollup
 from reporting.selectors import COMPLETENESS_LABELS, Tally
 
@@ -194,7 +195,7 @@ def progress_xlsx(progress):
     widths(ws, [8, 40, *[18] * len(heads)])
 
     out = io.BytesIO()
-    wb.save(out)
+    neutralise_workbook(wb).save(out)
     return out.getvalue()
 
 
@@ -202,7 +203,7 @@ def progress_csv(progress):
     out = io.StringIO()
     writer = csv.writer(out)
     for row in progress_rows(progress):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the Vietnamese
 
 

@@ -50,7 +50,7 @@ from portal.spreadsheet_reading import (
     parse_count,
 )
 from portal.spreadsheet_limits import NO_DATA_ROWS
-from portal.text import nfc, search_key
+from portal.text import nfc, nfkc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 
 S = Report.Status
@@ -95,7 +95,7 @@ def area_code(value):
         if code != str(value):
             note = f"ô dạng số {value} được hiểu là mã “{code}”"
     else:
-        code, note = re.sub(r"\s+", "", nfc(value)).upper(), ""
+        code, note = re.sub(r"\s+", "", nfkc(value)).upper(), ""
         if code.isdigit() and len(code) in (1, 4):
             padded = code.zfill(2 if len(code) == 1 else 5)
             code, note = padded, f"mã “{code}” được hiểu là “{padded}”"
@@ -128,7 +128,7 @@ def period_code(value):
 
 
 def indicator_code(value):
-    return re.sub(r"\s+", "", nfc(value)).upper()
+    return re.sub(r"\s+", "", nfkc(value)).upper()
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -18,6 +19,9 @@ from reporting.selectors import covering_plans, default_plan, plan_milestones, p
 
 STATUS_CLASS = {rollup.ACHIEVED: "success", rollup.ON_TRACK: "info", rollup.BEHIND: "warning",
                 rollup.NO_DATA: "secondary", rollup.NOT_EVALUATED: "light"}
+
+
+AS_OF_YEARS = (1900, 2100)
 
 
 def _area(request, code):
@@ -38,7 +42,7 @@ def parse_request(request, area):
     """The page's choices from the query string: plan, milestone, as-of, submitted switch."""
     plans = covering_plans(area)
     milestone = request.GET.get("moc")
-    milestone = int(milestone) if milestone and milestone.isdigit() else None
+    milestone = int(milestone) if milestone and milestone.isascii() and milestone.isdigit() else None  # not "²"
     plan = next((p for p in plans if p.key == request.GET.get("ke_hoach")), None)
     if plan is None:
         plan = default_plan(area, milestone or 2025) if plans else None
@@ -49,6 +53,8 @@ def parse_request(request, area):
         milestone = min((m for m in milestones if m >= datetime.date.today().year), default=milestones[-1])
     try:
         as_of = datetime.date.fromisoformat(request.GET["ngay"]) if request.GET.get("ngay") else None
+        if as_of is not None and not AS_OF_YEARS[0] <= as_of.year <= AS_OF_YEARS[1]:
+            raise ValueError(as_of)  # 9999-12-31 would overflow the date arithmetic
     except ValueError:
         as_of = None
         messages.warning(request, _("Ngày “%(d)s” không hợp lệ; đang tính đến hôm nay.") % {"d": request.GET["ngay"]})
@@ -116,7 +122,7 @@ def area_progress_export(request, code, fmt):
     choice, prog = progress_for(request, area)
     filename, mimetype, data = export_progress(prog, fmt)
     return HttpResponse(data, content_type=mimetype,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
 @require_safe
@@ -127,4 +133,5 @@ def area_progress_pdf(request, code):
     area = _area(request, code)
     choice, prog = progress_for(request, area)
     return HttpResponse(render_progress_pdf(prog), content_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="du-thao-tien-do-{area.code}.pdf"'})
+                        headers={"Content-Disposition": content_disposition_header(
+                            False, f"du-thao-tien-do-{area.code}.pdf")})

@@ -1,0 +1,45 @@
+"""What the portal writes into a spreadsheet cell (XLSX or CSV): never a live formula.
+
+A cooperative may be called "=HYPERLINK(…)" or "-2+3" (whatever is typed is kept); written
+unchanged, a spreadsheet program runs it as a formula when the file is opened (CSV or formula
+injection). The rule, OWASP's for CSV injection, in one function:
+
+    safe_cell(value)  text that starts with "=", "+", "-", "@", a tab or a carriage return
+                      comes back with a single quote in front ("'=HYPERLINK(…)", "'-2+3");
+                      anything else (other text, numbers — a negative number too —, dates,
+                      booleans, None) comes back unchanged.
+
+The cell then holds exactly that text, in both formats: in a CSV the quote makes Excel and
+LibreOffice read the field as text; in an XLSX the cell is a text cell (type "s", never "f")
+whose value is the quoted text, so the file reads the same whichever way it is opened or
+converted. The quote is visible: it tells the reader the value was neutralised.
+
+Every writer goes through it: ``safe_row`` for a row of values (CSV, openpyxl's write-only
+``append``), ``neutralise_workbook`` once before saving a workbook built cell by cell.
+"""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value as it may be written into a spreadsheet cell (see the module's docstring)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values):
+    return [safe_cell(v) for v in values]
+
+
+def neutralise_workbook(wb):
+    """Applies safe_cell to every text cell of an openpyxl workbook (not write-only) and makes
+    each a text cell: call it once, just before saving."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    text = safe_cell(cell.value)
+                    if text is not cell.value or cell.data_type == "f":
+                        cell.value = text
+                        cell.data_type = "s"
+    return wb
