@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Plan
 from portal.forms import LoginForm, UserForm
-from portal.models import LAST_OLD_DAY, Area, User
+from portal.models import LAST_OLD_DAY, Area
 from portal.scoping import get_scoped_or_404, manageable_users, require_role, scoped
 from reporting.queue import late_units, waiting_for
 

@@ -225,6 +225,8 @@ MATRIX.update({
     "reporting:approve": (_own_report_kw, _POST_ONLY),
 })
 
+MATRIX["health"] = (dict, _EVERYONE)  # and without a log-in: tests/portal/test_production.py
+
 # Routes outside the matrix on purpose: log-in/out, language switch, Django's admin (superusers).
 EXEMPT = {"login", "logout", "set_language"}
 
