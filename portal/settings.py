@@ -1,7 +1,8 @@
 """Settings, all from the environment (django-environ); defaults suit a developer's laptop.
 
-Production (docker-compose.yml): DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-DATABASE_URL=postgres://... are required; the secure cookie/HSTS settings then default on.
+Production (docker-compose.yml, README "Production"): DJANGO_DEBUG=0, DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and DATABASE_URL=postgres://... are required; secure cookies and HSTS then
+default on; DJANGO_BEHIND_TLS_PROXY=1 only when a TLS proxy sets X-Forwarded-Proto/-Host.
 """
 from datetime import timedelta
 from pathlib import Path
