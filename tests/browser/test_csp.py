@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from portal.models import Area, User
 from tests.cooperatives.factories import coop, manager
+from tests.cooperatives.test_import import clean_file
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +57,9 @@ def _visit(page, url, path):
     page.check(path)
 
 
-def test_main_pages_run_under_the_policy_without_violations(bootstrapped, watched):
+def test_main_pages_run_under_the_policy_without_violations(bootstrapped, watched, settings, tmp_path):
     live_server = bootstrapped
+    settings.MEDIA_ROOT = tmp_path / "media"
     page, problems = watched
     User.objects.create_user(username="thao", password=PASSWORD, role=User.Role.ADMIN,
                              area=Area.resolve("20"), first_name="Thảo")
@@ -81,6 +83,14 @@ def test_main_pages_run_under_the_policy_without_violations(bootstrapped, watche
     expect(page.locator("#progress-chart")).to_be_visible()
     assert page.evaluate("!!Chart.getChart(document.getElementById('progress-chart'))")
     page.check("progress chart")
+
+    # the import's confirm button (data-busy-text) still sends its form
+    page.goto(live_server.url + "/hop-tac-xa/nhap/")
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(clean_file(tmp_path)))
+    page.get_by_role("button", name="Xem trước").click()
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.locator("main .alert-success")).to_contain_text("tạo mới 3")
+    page.check("import")
 
     # the language switch submits itself (data-autosubmit, no onchange=)
     page.get_by_label("Ngôn ngữ").select_option("en")
