@@ -2,7 +2,8 @@
 rejected, nothing written) → confirm. Administrators only, limited to their own area.
 
 django-import-export keeps the uploaded file between the preview and the confirmation
-(its MediaStorage, as its admin import does); the rows themselves go through
+(its MediaStorage, as its admin import does: cooperatives.uploads, which `manage.py daily` also
+clears of abandoned uploads); the rows themselves go through
 cooperatives.importer, the same code as `manage.py import_cooperatives`, because province
 spreadsheets need whole-file handling (title rows, header search, cross-sheet checks, all or
 nothing) and bulk writes to import 10 000 rows in seconds.
@@ -19,10 +20,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
-from import_export.tmp_storages import MediaStorage
 
 from cooperatives.importer import import_cooperatives
 from cooperatives.template import build_template
+from cooperatives.uploads import upload_storage
 from portal.scoping import require_area, require_role
 from jobs import services as job_services
 from jobs.models import Job
@@ -62,11 +63,6 @@ class ConfirmForm(forms.Form):
         return name
 
 
-def stored_upload(name):
-    """Where an upload waits between the preview and the confirmation (also read by jobs)."""
-    return MediaStorage(name=name, read_mode="rb", MEDIA_FOLDER="nhap-hop-tac-xa")
-
-
 def _crumbs(title):
     return [(_("Hợp tác xã"), reverse("cooperatives:list")), (title, None)]
 
@@ -87,7 +83,7 @@ def import_upload(request):
         data = form.cleaned_data["file"].read()
         if form.size and (form.size.rows or 0) > job_services.threshold():  # large: checked by a job
             name = uuid4().hex
-            stored_upload(name).save(data)
+            upload_storage(name).save(data)
             job = job_services.start(request.user, Job.Kind.IMPORT_PREVIEW,
                                      _("Kiểm tra tệp %(name)s") % {"name": form.cleaned_data["file"].name},
                                      file=name, original_name=form.cleaned_data["file"].name)
@@ -97,7 +93,7 @@ def import_upload(request):
                        more=max(0, len(result.preview) - PREVIEW_ROWS), file_name=form.cleaned_data["file"].name)
         if result.ok:
             name = uuid4().hex
-            stored_upload(name).save(data)
+            upload_storage(name).save(data)
             context["confirm"] = ConfirmForm(initial={"import_file_name": name,
                                                       "original_name": form.cleaned_data["file"].name})
         return render(request, "cooperatives/import_preview.html", context)
@@ -112,7 +108,7 @@ def import_confirm(request):
     if not form.is_valid():
         messages.error(request, _("Phiên nhập không hợp lệ; hãy tải tệp lên lại."))
         return redirect("cooperatives:import")
-    storage = stored_upload(form.cleaned_data["import_file_name"])
+    storage = upload_storage(form.cleaned_data["import_file_name"])
     try:
         data = storage.read()
     except (FileNotFoundError, OSError):

@@ -369,7 +369,7 @@ def _validate_coops(sheet, geo, errors, today):
                 if province is None:
                     province = False  # unknown province: no commune lookup
             if province is not False:
-                commune = get("commune", lambda v: geo.commune_by_name(v, province))
+                commune = get("commune", lambda v: geo.commune_by_name(v, province))  # noqa: B023 - called within this iteration
         else:
             col = "commune_code" if "commune_code" in present and "commune" not in present else "commune"
             err(col, "thiếu xã/phường (ghi mã xã/phường, hoặc tỉnh/thành phố và tên xã/phường)")

@@ -56,7 +56,7 @@ def _import_result(result):
 
 
 def _stored_upload(job):
-    from cooperatives.import_views import stored_upload
+    from cooperatives.uploads import upload_storage as stored_upload
 
     try:
         return stored_upload(job.params["file"]).read()
@@ -77,7 +77,7 @@ def import_preview(job, progress):
 def import_confirm(job, progress):
     """All or nothing: the importer writes in one transaction; a failure (or a killed worker) rolls
     it back and nothing is written."""
-    from cooperatives.import_views import stored_upload
+    from cooperatives.uploads import upload_storage as stored_upload
     from cooperatives.importer import import_cooperatives
 
     data = _stored_upload(job)

@@ -2,6 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from health_check.views import HealthCheckView
+
+# For the container's health check and monitoring, without a log-in: the database answers, the
+# media storage takes a file, the cache works. 
+health = HealthCheckView.as_view(checks=[
+    "health_check.checks.Database",
+    "health_check.checks.Storage",
+    "health_check.checks.Cache",
+])
+# The task queue, for monitoring (the worker container runs `manage.py check_worker`): kept apart
+# so that a stopped worker does not mark the web container unhealthy.
+health_queue = HealthCheckView.as_view(checks=["jobs.health.TaskQueue"])
 
 from home import views
 
@@ -17,5 +29,7 @@ urlpatterns = [
     path("cong-viec/", include("jobs.urls")),
     path("api/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("suc-khoe/", login_not_required(health), name="health"),
+    path("suc-khoe/hang-doi/", login_not_required(health_queue), name="health_queue"),
     path("admin/", admin.site.urls),
 ]

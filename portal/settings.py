@@ -1,7 +1,8 @@
 """Settings, all from the environment (django-environ); defaults suit a developer's laptop.
 
-Production (docker-compose.yml): DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-DATABASE_URL=postgres://... are required; the secure cookie/HSTS settings then default on.
+Production (docker-compose.yml, README "Production"): DJANGO_DEBUG=0, DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and DATABASE_URL=postgres://... are required; secure cookies and HSTS then
+default on; DJANGO_BEHIND_TLS_PROXY=1 only when a TLS proxy sets X-Forwarded-Proto/-Host.
 """
 from datetime import timedelta
 from pathlib import Path
@@ -40,11 +41,14 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "import_export",
+    "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +85,9 @@ TEMPLATES = [
 # SQLite is the embedded default; DATABASE_URL=postgres://user@host:5432/name selects PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+# A persistent connection is checked before a request reuses it: a restarted PostgreSQL costs a
+# reconnect, not a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,9 +141,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: on by default outside DEBUG; an intranet without TLS may turn the HTTPS ones off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto and X-Forwarded-Host are believed only when a TLS-terminating proxy in front
+# of the portal sets them (overwriting what a client sends): DJANGO_BEHIND_TLS_PROXY=1, as
+# docker-compose.yml's Caddy does. Without the proxy any client could claim HTTPS with a header.
+BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 # Off by default: many intranets have no TLS. Behind HTTPS (docker-compose) set it to 1.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Secure (HTTPS-only) cookies whenever DEBUG is off; DJANGO_SECURE_COOKIES=0 only for a plain-http
+# trial run (the log-in would not work over http otherwise).
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -148,6 +163,32 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+
+# Content-Security-Policy (django-csp): only the portal's own scripts, styles, fonts and images.
+# No inline script and no <style> element anywhere (behaviour lives in static/js/). Style
+# *attributes* stay allowed (style-src-attr): the templates size a few boxes with them, and
+# Bootstrap, htmx and Chart.js set element styles; a style attribute cannot run code. `data:`
+# images are Bootstrap's own SVG icons (select arrow, close button) inlined in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Abandoned browser imports (uploaded, previewed, never confirmed) are deleted by
+# `manage.py daily` once older than this.
+IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)
 
 LOGGING = {
     "version": 1,
@@ -184,6 +225,8 @@ JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
 # killed) is shown as failed, and what it was writing was never committed.
 JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)
+# A job queued longer than this with no worker taking it makes the queue's health check fail.
+JOB_QUEUE_MAX_WAIT_SECONDS = env.int("JOB_QUEUE_MAX_WAIT_SECONDS", default=600)
 # The read-only API (api/, /api/v1/): personal tokens (Authorization: Token …), JSON only,
 # GET only, throttled per token; OpenAPI schema and Swagger UI served from static/ (sidecar).
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]

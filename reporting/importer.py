@@ -258,7 +258,7 @@ def _check(sheet, parsed, areas, periods, indicators, errors):
     rows, seen = [], {}
     for number, raw, code, period_key, indicator_key, numbers, row_errors in parsed:
         def err(key, reason):
-            row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))
+            row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))  # noqa: B023 - called within this iteration
 
         period = indicator = area = None
         if period_key:

@@ -10,10 +10,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)${EXTRAS:+-$EXTRAS}
+# The exact versions of the lock file (pip-compile of pyproject.toml, see README), then the
+# project itself without resolving anything again.
+lock=requirements${EXTRAS:+-$EXTRAS}.lock
+stamp=.venv/.installed-$(cat pyproject.toml "$lock" | sha1sum | cut -c1-12)${EXTRAS:+-$EXTRAS}
 if [ ! -f "$stamp" ]; then
   python -m pip install --quiet --upgrade pip
-  python -m pip install --quiet ".${EXTRAS:+[$EXTRAS]}"
+  python -m pip install --quiet -r "$lock"
+  python -m pip install --quiet --no-deps ".${EXTRAS:+[$EXTRAS]}"
   rm -rf build ./*.egg-info
   touch "$stamp"
 fi

@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_job_shows_failed(clie
     client = client_for(users["national_admin"])
     name = "47-big.xlsx"
     path = big_file(tmp_path / name, 6000)
-    from cooperatives.import_views import stored_upload
+    from cooperatives.uploads import upload_storage as stored_upload
 
     stored_upload("bigfile").save(path.read_bytes())
     job = services.start(users["national_admin"], Job.Kind.IMPORT_CONFIRM, "Nhập tệp lớn", file="bigfile",

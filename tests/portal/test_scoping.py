@@ -241,6 +241,8 @@ MATRIX.update({
     "api:docs": (dict, _EVERYONE),
     "api:token": (dict, _EVERYONE),
 })
+MATRIX["health"] = (dict, _EVERYONE)
+MATRIX["health_queue"] = (dict, _EVERYONE)  # and without a log-in: tests/portal/test_production.py
 
 # Routes outside the matrix on purpose: log-in/out, language switch, Django's admin (superusers).
 EXEMPT = {"login", "logout", "set_language"}
