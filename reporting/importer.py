@@ -16,7 +16,7 @@ One row per area, period and indicator:
 - ``Mã chỉ tiêu``: an Indicator code; a count takes ``Giá trị``, a ratio ``Tử số`` + ``Mẫu số``
   (whole numbers, not negative; numerator ≤ denominator; denominator > 0).
 
-The layout is read with the cooperative importer's helpers (title rows above the header, any
+The layout is read with portal.spreadsheets, as the cooperative import is (title rows above the header, any
 column order, headers compared without case/diacritics/NFC differences, Excel row numbers).
 
 All or nothing: every bad row is listed ("Sheet 'X', dòng N, cột 'Y': reason") and nothing is
@@ -42,12 +42,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cooperatives.importer import (
+from plans.models import Indicator, Plan
+from portal.models import Area
+from portal.spreadsheets import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, chunks, header_index, read_sheet, is_blank, open_workbook,
     parse_count,
 )
-from plans.models import Indicator, Plan
-from portal.models import Area
 from portal.text import nfc, search_key
 from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
 

@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from cooperatives import rules
-from cooperatives.importer import TRAINING_TITLE, import_cooperatives, parse_count, parse_date, parse_ocop
+from cooperatives.importer import TRAINING_TITLE, import_cooperatives, parse_ocop
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.template import build_template
 from portal.models import Area
+from portal.spreadsheets import parse_count, parse_date
 from portal.text import search_key
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperatives.importer import Invalid, parse_date
 from plans.models import Plan, Target
 from portal.models import Area
+from portal.spreadsheets import Invalid, parse_date
 from reporting.importer import area_code
 from reporting.selectors import default_plan, find_plan, progress
 
