@@ -27,6 +27,7 @@ from plans.allocation_forms import AllocationTableForm, AreaGroupTableForm, Conf
 from plans.models import Allocation, AreaGroup, Plan
 from plans.targets import describe
 from portal.models import Area
+from portal.text import search_key
 from portal.scoping import get_scoped_or_404, require_inside, require_role, scoped
 
 GROUP_PAGE = 100
@@ -236,7 +237,7 @@ def area_groups(request, code):
                 return redirect(f"{url}?{params}" if params else url)
         messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))
     all_names = sorted({n for ns in rules.group_names(rules.group_units(area)).values() for n in ns},
-                       key=str.casefold)
+                       key=search_key)
     return render(request, "plans/area_groups.html", {
         "nav": "plans", "area": area, "form": form, "page": page, "q": q, "all_names": all_names,
         "editable": request.user.is_portal_admin, "breadcrumbs": _group_crumbs(area)})

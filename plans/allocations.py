@@ -29,7 +29,7 @@ from plans.targets import AT_MOST, FORMS, MORE_THAN, NUMBER, RANGE, describe_for
 from portal.models import Area
 from portal.numbers import fmt_number
 from portal.scoping import can_see_area
-from portal.text import nfc
+from portal.text import nfc, search_key
 
 WEB_REASON = "Giao chỉ tiêu trên trang"
 FILE_REASON = "Nhập từ tệp Excel"
@@ -386,7 +386,7 @@ def group_names(units):
                           .exclude(plan__kind=Plan.Kind.REFERENCE)
                           .values_list("plan__area_id", "area_group").distinct()):
         labels.setdefault(area_id, set()).add(nfc(name))
-    return {pk: sorted(set().union(*(labels.get(a, set()) for a in chain)), key=str.casefold)
+    return {pk: sorted(set().union(*(labels.get(a, set()) for a in chain)), key=search_key)
             for pk, chain in covering.items()}
 
 
@@ -489,9 +489,10 @@ def allocation_notes(user, plan, targets):
     """Marks the plan page's targets for a user of the plan's own area (or above): each count
     target gets ``allocate`` (True: the allocation page is linked) and ``allocation`` (its
     summary, None if nothing is allocated); each area-group target gets ``groups_missing``
-    (True: no unit below the plan's area has one of the plan's group names yet). Three queries."""
-    if not can_see_area(user, plan.area):
-        return
+    (True: no unit below the plan's area has one of the plan's group names yet). Whether there is
+    anything to show. Three queries."""
+    if not can_see_area(user, plan.area) or not any(is_count_target(t) or t.area_group for t in targets):
+        return False
     summaries = plan_allocation_summaries(plan, targets)
     labels = {t.area_group for t in targets if t.area_group}
     grouped = set()
@@ -502,3 +503,4 @@ def allocation_notes(user, plan, targets):
         t.allocate = is_count_target(t)
         t.allocation = summaries.get(t.pk)
         t.groups_missing = bool(t.area_group) and t.area_group not in grouped
+    return True

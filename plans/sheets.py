@@ -25,6 +25,7 @@ from plans.forms import VietnameseDecimalField
 from plans.models import Allocation, AreaGroup
 from plans.targets import RANGED, describe
 from portal.models import Area
+from portal.text import search_key
 from portal.spreadsheets import (
     Invalid, NotAWorkbook, RowChecker, RowError, header_index, open_workbook, parse_code, parse_text, read_sheet,
 )
@@ -135,7 +136,7 @@ def group_template(area):
     units = list(rules.group_units(area))
     names = rules.group_names(units)
     groups = dict(AreaGroup.objects.filter(area__in=units).values_list("area_id", "name"))
-    all_names = sorted({n for ns in names.values() for n in ns}, key=str.casefold)
+    all_names = sorted({n for ns in names.values() for n in ns}, key=search_key)
     wb = Workbook()
     ws = wb.active
     ws.title = GROUP_SHEET

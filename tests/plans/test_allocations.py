@@ -356,3 +356,13 @@ def test_only_administrators_upload(client_for, users):
         assert upload(client_for(users[role]), t, book([("178", "", 3, None)])).status_code == 403
     assert upload(client_for(users["outsider_admin"]), t, book([("178", "", 3, None)])).status_code == 404
     assert not Allocation.objects.exists()
+
+
+def test_a_target_of_another_plan_is_404_under_this_plan(client_for, users):
+    """A guessed target id from Hà Nội's plan under Lạng Sơn's plan (and the reverse)."""
+    foreign = Plan.objects.get(key="ha-noi-2025").targets.first()
+    own = target()
+    assert client_for(users["province_admin"]).get(
+        reverse("plans:target_allocate", args=[own.plan_id, foreign.pk])).status_code == 404
+    assert client_for(users["outsider_admin"]).get(
+        reverse("plans:target_allocate", args=[foreign.plan_id, own.pk])).status_code == 404
