@@ -24,11 +24,14 @@
     const needed = summary.dataset.form === "more_than" ? low + 1 : low;
     const out = document.getElementById("alloc-total-text");
     const update = function () {
-      let total = 0, bad = false;
+      let total = 0, bad = false, filled = 0;
       form.querySelectorAll("input.alloc-low").forEach(function (input) {
         const v = parseNumber(input.value);
+        if (input.value.trim()) filled += 1;
         if (Number.isNaN(v)) bad = true; else total += v;
       });
+      const units = document.getElementById("alloc-units");
+      if (units) units.textContent = units.dataset.text.replace("{n}", filled);
       let text = summary.dataset.text.replace("{a}", bad ? "?" : formatNumber(total)).trim();
       let warn = false;
       if (!bad && summary.dataset.form === "at_most") {

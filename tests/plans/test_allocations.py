@@ -304,7 +304,8 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(users):
     assert any(e.startswith("Sheet 'Giao chỉ tiêu', dòng 5, cột 'Mã đơn vị':") and "không phải đơn vị trực thuộc"
                in e for e in errors)
     assert "Sheet 'Giao chỉ tiêu', dòng 6, cột 'Mã đơn vị': không có đơn vị hành chính mã “99999”" in errors
-    assert any(e.startswith("Sheet 'Giao chỉ tiêu', dòng 7, cột 'Cận trên':") and "Cận dưới (5) lớn hơn cận trên (3)" in e for e in errors)
+    assert any(e.startswith("Sheet 'Giao chỉ tiêu', dòng 7, cột 'Cận trên':")
+               and "Cận dưới (5) lớn hơn cận trên (3)" in e for e in errors)
     assert len(errors) == 4
 
 

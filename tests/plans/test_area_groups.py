@@ -15,7 +15,6 @@ from portal.models import Area, User
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-OLD_DAY = "2025-06-30"
 
 
 def old(code):
