@@ -24,43 +24,22 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cooperatives.importer import import_cooperatives
 from cooperatives.template import build_template
 from cooperatives.uploads import upload_storage
+from portal.forms import SpreadsheetUploadForm, UploadConfirmForm
 from portal.scoping import require_area, require_role
 from jobs import services as job_services
 from jobs.models import Job
-from portal.spreadsheet_limits import TooLarge, check_workbook, measure_workbook
+from portal.spreadsheet_limits import measure_workbook
 
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_ROWS = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(forms.Form):
-    size = None  # the WorkbookSize measured before parsing (portal.spreadsheet_limits)
-    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx (Excel 2007 trở lên). Hãy lưu lại tệp dưới dạng .xlsx."))
-        if f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
-        try:
-            self.size = check_workbook(f)  # before parsing: refused in milliseconds, not minutes
-        except TooLarge as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return f
+class UploadForm(SpreadsheetUploadForm):
+    max_bytes = MAX_UPLOAD
 
 
-class ConfirmForm(forms.Form):
-    import_file_name = forms.CharField(widget=forms.HiddenInput)
-    original_name = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean_import_file_name(self):
-        name = self.cleaned_data["import_file_name"]
-        if not name.isalnum():  # our own uuid4().hex: never a path
-            raise forms.ValidationError(_("Phiên nhập không hợp lệ."))
-        return name
+ConfirmForm = UploadConfirmForm
 
 
 def _crumbs(title):

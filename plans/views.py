@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans.allocations import allocation_notes
 from plans.forms import PlanForm, TargetFormSet, TaskGroupFormSet
 from plans.models import Plan
 from plans.targets import describe
@@ -47,9 +48,10 @@ def plan_detail(request, pk):
                                                                          "indicator__code", "area_group"))
     for t in targets:
         t.written = describe(t)
+    allocation_column = allocation_notes(request.user, plan, targets)
     by_milestone = [(year, list(rows)) for year, rows in groupby(targets, key=lambda t: t.milestone)]
     return render(request, "plans/plan_detail.html", {
-        "nav": "plans", "plan": plan, "by_milestone": by_milestone,
+        "nav": "plans", "plan": plan, "by_milestone": by_milestone, "allocation_column": allocation_column,
         "can_edit": request.user.is_portal_admin and can_see_area(request.user, plan.area),
         "tasks": plan.tasks.all(),
         "derived": _plans(request.user).filter(based_on=plan),

@@ -107,3 +107,38 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     def save(self, commit=True):
         self.user.must_change_password = False
         return super().save(commit)
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """The upload step of every browser import (cooperatives, allocations, area groups): an
+    .xlsx, no larger than ``max_bytes``, measured before it is parsed (portal.spreadsheet_limits),
+    so that a file whose sheets would expand past the limits is refused in milliseconds."""
+    size = None  # the WorkbookSize measured before parsing
+    max_bytes = 20 * 1024 * 1024
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        from portal.spreadsheet_limits import TooLarge, check_workbook
+
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx (Excel 2007 trở lên). Hãy lưu lại tệp dưới dạng .xlsx."))
+        if f.size > self.max_bytes:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)})
+        try:
+            self.size = check_workbook(f)
+        except TooLarge as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return f
+
+
+class UploadConfirmForm(forms.Form):
+    """The confirmation step: names the upload kept since the preview (our own uuid4 hex)."""
+    import_file_name = forms.CharField(widget=forms.HiddenInput)
+    original_name = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_import_file_name(self):
+        name = self.cleaned_data["import_file_name"]
+        if not name.isalnum():  # never a path
+            raise forms.ValidationError(_("Phiên nhập không hợp lệ."))
+        return name

@@ -95,6 +95,28 @@ for _name in ("plans:edit", "plans:targets", "plans:tasks"):
         "province_admin": 200, "outsider_admin": 404, "outsider_district": 404})
 
 
+# Allocated targets and area groups: Lạng Sơn's HTX_MOI 2025, read by the province's own
+# reviewers and leaders, set by its administrators; a commune reads the plan, not the table.
+def _own_target_kw():
+    plan = Plan.objects.get(key="lang-son-2023")
+    return {"pk": plan.pk, "target_pk": plan.targets.get(indicator__code="HTX_MOI", milestone=2025).pk}
+
+
+_READ_PROVINCE = {"commune_editor": 403, "province_reviewer": 200, "province_leader": 200,
+                  "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+_SET_PROVINCE = {**_READ_PROVINCE, "province_reviewer": 403, "province_leader": 403}
+MATRIX.update({
+    "plans:target_allocate": (_own_target_kw, _READ_PROVINCE),
+    "plans:target_allocation_history": (_own_target_kw, _READ_PROVINCE),
+    "plans:target_allocate_template": (_own_target_kw, _READ_PROVINCE),
+    "plans:target_allocate_import": (_own_target_kw, _SET_PROVINCE),
+    "plans:target_allocate_confirm": (_own_target_kw, {r: 405 for r in ROLES}),  # POST only
+    "plans:area_groups": (lambda: {"code": "20"}, {**_READ_PROVINCE, "commune_editor": 404}),
+    "plans:area_groups_template": (lambda: {"code": "20"}, {**_READ_PROVINCE, "commune_editor": 404}),
+    "plans:area_groups_import": (lambda: {"code": "20"}, {**_SET_PROVINCE, "commune_editor": 404}),
+    "plans:area_groups_confirm": (lambda: {"code": "20"}, {r: 405 for r in ROLES}),  # POST only
+})
+
 # The registry (cooperatives): one cooperative, cadre and training of Lạng Sơn.
 def _own_coop():
     import datetime
