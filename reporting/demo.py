@@ -184,7 +184,8 @@ def _report(area, period, status, figures, late, entry_user, approver, offset, i
     elif status == S.RETURNED:
         transitions.append((S.SUBMITTED, S.RETURNED, approver, reviewed, RETURN_COMMENT))
     report = Report.objects.create(
-        area=area, period=period, province=province_of(area), status=status, version=1 + len(transitions),
+        area=area, period=period, province=province_of(area),
+        period_province_id=area.province_id_in_year(period.year), status=status, version=1 + len(transitions),
         first_submitted_at=sent if status != S.DRAFT else None, submitted_at=sent if status != S.DRAFT else None,
         approved_at=reviewed if status == S.APPROVED else None, created_by=entry_user, updated_by=entry_user,
         note="Số liệu mẫu (bootstrap --demo).")

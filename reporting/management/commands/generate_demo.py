@@ -37,7 +37,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from plans.models import Indicator
-from portal.models import Area
+from portal.models import Area, province_on_path
 from reporting.models import DEFAULT_DUE, Period, Report, ReportTransition, ReportValue
 
 S = Report.Status
@@ -173,6 +173,7 @@ class Command(BaseCommand):
             existing.update(Report.objects.filter(area_id__in=area_ids[i:i + 900], period__in=periods)
                             .values_list("area_id", "period_id"))
         reports, figures, kept, statuses = [], [], 0, Counter()
+        provinces = Area.province_validity()
         for pk, code, level, path, valid_from, valid_to in areas:
             province = Area.province_id_of(path)
             activity = rng.lognormvariate(0, 0.45) * LEVEL_SCALE[level]
@@ -186,6 +187,7 @@ class Command(BaseCommand):
                 status, sent, reviewed = self._workflow(rng, period, today, now)
                 statuses[status] += 1
                 reports.append(Report(area_id=pk, province_id=province, period_id=period.pk, status=status,
+                                      period_province_id=province_on_path(path, period.year, provinces),
                                       version=1 + (status != S.DRAFT) + (status in (S.APPROVED, S.RETURNED)),
                                       first_submitted_at=sent, submitted_at=sent,
                                       approved_at=reviewed if status == S.APPROVED else None,
