@@ -70,7 +70,6 @@ HALF_WAY = D("0.5")
     (T("at_most", D("0.3")), D("0.31"), D(0), rollup.BEHIND),
     (T("about_range", D(500), D(700)), D(500), D(1), rollup.ACHIEVED),
     (T("at_least", D(100)), None, HALF_WAY, rollup.NO_DATA),
-    (T("at_least", D(2), per_unit="Hội cơ sở"), D(5), D(1), rollup.NOT_EVALUATED),
 ])
 def test_status_at_the_edges(target, actual, share, expected):
     assert rollup.status(target, actual, share) == expected
