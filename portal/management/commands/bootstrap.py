@@ -49,6 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(f"demo data (Lạng Sơn): cooperatives created {made['cooperatives']}, managers created "
                               f"{made['managers']}; reports created {made['reports']}, unchanged "
                               f"{made['reports_unchanged']}; values created {made['values']}")
+            from reporting.demo import demo_khanh_hoa
+
+            made = demo_khanh_hoa()
+            self.stdout.write(f"demo data (Khánh Hòa 2019): reports created {made['reports']}, unchanged "
+                              f"{made['reports_unchanged']}; values created {made['values']}; "
+                              f"area groups created {made['groups']}")
 
     def _periods(self):
         counts = {"created": 0, "updated": 0, "unchanged": 0}

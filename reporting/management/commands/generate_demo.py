@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from plans.models import Indicator
 from portal.models import Area, province_on_path
-from reporting.models import DEFAULT_DUE, Period, Report, ReportTransition, ReportValue
+from reporting.models import DEFAULT_DUE, FIRST_YEAR, Period, Report, ReportTransition, ReportValue
 
 S = Report.Status
 GENERATED_NOTE = "Số liệu sinh tự động (generate_demo) để thử nghiệm, không phải số liệu thật."
@@ -106,7 +106,8 @@ class Command(BaseCommand):
         start = time.perf_counter()
         today = datetime.date.today()
         root = self._root(scale, province)
-        periods = list(Period.objects.filter(starts_on__lte=today).order_by("starts_on", "ends_on"))
+        periods = list(Period.objects.filter(starts_on__lte=today, year__gte=FIRST_YEAR)  # the Đề án's years
+                       .order_by("starts_on", "ends_on"))
         if not periods:
             raise CommandError("Chưa có kỳ báo cáo nào: chạy `python manage.py bootstrap` trước.")
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
