@@ -141,7 +141,7 @@ def test_generate_demo_province(client):
     # --delete removes the generated reports only
     call_command("generate_demo", scale="province", delete=True, stdout=io.StringIO())
     assert not Report.objects.filter(note=GENERATED_NOTE).exists()
-    assert Report.objects.count() == demo_reports
+    assert Report.objects.count() == all_reports
 
 
 def test_generate_demo_refuses_a_non_province():
