@@ -33,17 +33,11 @@ def _is_ratio(line):
     return line.indicator.kind == "ratio"
 
 
-def name_of(progress):
-    """A child key's unit name (the area's own report: the area's name)."""
-    return lambda key: progress.area.name if key == progress.area.pk else progress.children[key].name
-
-
 def progress_rows(progress):
     """The targets table: a header row, then one row per target (per indicator when the plan
     has no targets for the milestone). "Mục tiêu" is the area's own target (its plan's, or the
     share allocated to it); "Ghi chú" says whose target it is otherwise, N of M units, groups."""
     rows = [list(TARGET_HEADERS)]
-    names = name_of(progress)
     for line in progress.lines:
         ratio = _is_ratio(line)
         rows.append([
@@ -55,7 +49,7 @@ def progress_rows(progress):
             _num(line.figure.denominator) if ratio else None,
             _num(line.percent_of_target),
             rollup.STATUS_LABELS.get(line.status, line.status),
-            "; ".join(rollup.line_notes(line, names, progress.plan.area.name)),
+            "; ".join(rollup.line_notes(line, progress.name_of, progress.plan.area.name)),
         ])
     return rows
 

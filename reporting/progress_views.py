@@ -28,11 +28,6 @@ def area_groups_url(area):
         return AREA_GROUPS_PATH.format(code=area.code)
 
 
-def name_of(prog):
-    """A child key's unit name (the area's own report: the area's name)."""
-    return lambda key: prog.area.name if key == prog.area.pk else prog.children[key].name
-
-
 def _area(request, code):
     """The unit a code means (today's, or the one valid on ?hieu_luc= for an old unit whose
     code a new one reuses, e.g. the pre-2025 Khánh Hòa), if the user may see it."""
@@ -89,12 +84,11 @@ def my_progress(request):
 def area_progress(request, code):
     area = _area(request, code)
     choice, prog = progress_for(request, area)
-    names = name_of(prog)
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
         line.label = rollup.STATUS_LABELS[line.status]
-        line.notes = rollup.line_notes(line, names, prog.plan.area.name)
+        line.notes = rollup.line_notes(line, prog.name_of, prog.plan.area.name)
         line.groups_url = area_groups_url(prog.plan.area) if line.status == rollup.UNGROUPED else ""
     children = []
     for key, child in sorted(prog.children.items(), key=lambda kv: (kv[1].level, kv[1].is_old, kv[1].code)):

@@ -242,7 +242,7 @@ def evaluate_per_unit(target, indicator, unit_figures, share, closed=False):
     return UnitsResult(status=st, reached=reached, failing=failing)
 
 
-def _group_key(name):
+def group_key(name):
     return " ".join((name or "").split()).lower()
 
 
@@ -259,12 +259,12 @@ def evaluate_group(target, indicator, unit_figures, group_of, share, closed=Fals
     """"Đồng bằng 95 %": the units of the target's group added up (ratios Σn ÷ Σd) and compared
     with the group's own number. ``group_of``: {key: group name or ""}. No unit carries a group:
     status UNGROUPED (the groups are to be set first). Returns (status, GroupResult)."""
-    wanted = _group_key(target.area_group)
-    members = [k for k in unit_figures if _group_key(group_of.get(k)) == wanted]
-    ungrouped = [k for k in unit_figures if not _group_key(group_of.get(k))]
+    wanted = group_key(target.area_group)
+    members = [k for k in unit_figures if group_key(group_of.get(k)) == wanted]
+    ungrouped = [k for k in unit_figures if not group_key(group_of.get(k))]
     figure = add(unit_figures[k] for k in members)
     result = GroupResult(name=target.area_group, figure=figure, members=members, ungrouped=ungrouped)
-    if not any(_group_key(g) for g in group_of.values()):
+    if not any(group_key(g) for g in group_of.values()):
         return UNGROUPED, result
     return status(target, figure.actual(indicator.kind == "ratio"), share, closed), result
 

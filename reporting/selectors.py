@@ -117,6 +117,10 @@ class Progress:
         """A child key's unit code (the area's own for its own report)."""
         return self.area.code if key == self.area.pk else self.children[key].code
 
+    def name_of(self, key):
+        """A child key's unit name (the area's own for its own report)."""
+        return self.area.name if key == self.area.pk else self.children[key].name
+
     def as_json(self):
         return {
             "area": self.area.code,
@@ -220,7 +224,7 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
         lines.append(line)
     result = Progress(area=area, plan=plan, milestone=milestone, as_of=as_of, include_submitted=include_submitted,
                       window_start=start, window_end=end, evaluation_date=evaluation, share=share, lines=lines,
-                      periods=periods, children=children if breakdown else {}, closed=closed)
+                      periods=periods, children=children, closed=closed)
     if breakdown:
         result.completeness = completeness(area, plan, periods, children, area.level == Area.Level.COUNTRY, as_of)
     return result
@@ -263,7 +267,7 @@ def _line_below(t, ind, total, area, own_group, allocations, share, closed, pare
         line = rollup.evaluate(t, ind, total, share, closed)
         if not own_group:
             line.status, line.percent_of_target, line.exceeded = rollup.UNGROUPED, None, False
-        elif rollup._group_key(own_group) != rollup._group_key(t.area_group):
+        elif rollup.group_key(own_group) != rollup.group_key(t.area_group):
             line.status, line.percent_of_target, line.exceeded = rollup.NOT_APPLICABLE, None, False
         return line
     if t.per_unit or rollup.is_standard(t, ind):
@@ -286,7 +290,7 @@ def _child_line(t, ind, fig, key, area, line, groups, allocations, share, closed
         group = groups.get(key, "")
         if not group:
             child.status, child.percent_of_target = rollup.UNGROUPED, None
-        elif rollup._group_key(group) != rollup._group_key(t.area_group):
+        elif rollup.group_key(group) != rollup.group_key(t.area_group):
             child.status, child.percent_of_target = rollup.NOT_APPLICABLE, None
         return child
     elif t.per_unit or rollup.is_standard(t, ind):
