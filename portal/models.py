@@ -21,6 +21,25 @@ MAP_CHANGE = datetime.date(2025, 7, 1)
 LAST_OLD_DAY = datetime.date(2025, 6, 30)
 
 
+def province_on_path(path, year, provinces):
+    """The province a unit with this lineage path belonged to in ``year`` (DOMAIN.md §4: "a
+    province" is the province as it was that year — the 63 old ones for 2023–2024, the 34 current
+    ones from 2025): the province-level unit on the path valid on 31 December of that year, else
+    the current province (the path's first unit below the country).
+
+    ``provinces``: {id: (valid_from, valid_to)} of province-level units (at least those on the
+    path). On /VN/<Khánh Hòa>/<Ninh Thuận>/<district>/ the year 2024 gives Ninh Thuận, 2025
+    Khánh Hòa; an unchanged province is one unit valid throughout."""
+    day = datetime.date(year, 12, 31)
+    for pk in (int(p) for p in path.strip("/").split("/")):
+        if pk in provinces:
+            valid_from, valid_to = provinces[pk]
+            if (valid_from is None or valid_from <= day) and (valid_to is None or valid_to >= day):
+                return pk
+    ids = path.strip("/").split("/")
+    return int(ids[1]) if len(ids) >= 2 else None
+
+
 class AreaQuerySet(models.QuerySet):
     def valid_on(self, day):
         return self.filter(
@@ -112,6 +131,21 @@ class Area(models.Model):
     @property
     def province_id(self):
         return self.province_id_of(self.path)
+
+    @staticmethod
+    def province_validity(ids=None):
+        """{id: (valid_from, valid_to)} of the province-level units (those among ``ids`` if given);
+        the second argument of ``province_on_path``. One query."""
+        rows = Area.objects.filter(level=Area.Level.PROVINCE)
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        return {pk: (vf, vt) for pk, vf, vt in rows.values_list("pk", "valid_from", "valid_to")}
+
+    def province_id_in_year(self, year, provinces=None):
+        """The id of the province this unit belonged to in ``year`` (see ``province_on_path``)."""
+        if provinces is None:
+            provinces = self.province_validity([int(p) for p in self.path.strip("/").split("/")])
+        return province_on_path(self.path, year, provinces)
 
     def ancestor_ids(self):
         """Ids on this area's lineage above it (not itself)."""

@@ -32,3 +32,9 @@ def demo(stdout):
     stdout.write(f"demo data (Lạng Sơn): cooperatives created {made['cooperatives']}, managers created "
                  f"{made['managers']}; reports created {made['reports']}, unchanged "
                  f"{made['reports_unchanged']}; values created {made['values']}")
+    from reporting.demo import demo_khanh_hoa
+
+    made = demo_khanh_hoa()
+    stdout.write(f"demo data (Khánh Hòa 2019): reports created {made['reports']}, unchanged "
+                 f"{made['reports_unchanged']}; values created {made['values']}; "
+                 f"area groups created {made['groups']}")

@@ -184,7 +184,8 @@ def _report(area, period, status, figures, late, entry_user, approver, offset, i
     elif status == S.RETURNED:
         transitions.append((S.SUBMITTED, S.RETURNED, approver, reviewed, RETURN_COMMENT))
     report = Report.objects.create(
-        area=area, period=period, province=province_of(area), status=status, version=1 + len(transitions),
+        area=area, period=period, province=province_of(area),
+        period_province_id=area.province_id_in_year(period.year), status=status, version=1 + len(transitions),
         first_submitted_at=sent if status != S.DRAFT else None, submitted_at=sent if status != S.DRAFT else None,
         approved_at=reviewed if status == S.APPROVED else None, created_by=entry_user, updated_by=entry_user,
         note="Số liệu mẫu (bootstrap --demo).")
@@ -203,3 +204,62 @@ def _report(area, period, status, figures, late, entry_user, approver, offset, i
         ReportTransition.objects.filter(pk=t.pk).update(at=at)  # auto_now_add: the real date afterwards
     Report.objects.filter(pk=report.pk).update(updated_at=transitions[-1][3] if transitions else sent)
     return {"values": len(values), "transitions": len(transitions)}
+
+
+# Khánh Hòa's 2019 plan (khanh-hoa-2019): targets per unit ("mỗi Hội cơ sở …", "mỗi tổ Hội …") and
+# per area group ("đồng bằng 95 %, miền núi 80 %"), evaluated over old Khánh Hòa's districts.
+# Their 2019 annual reports (approved) and their groups; Trường Sa has neither (it shows as a
+# unit that did not report, and as ungrouped). By hand, on the 2019 plan:
+#   HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO "mỗi Hội cơ sở ít nhất 02 hộ": 7 of 9 (not Diên Khánh: 1,
+#   not Trường Sa: no report) → Chưa đạt; HINH_THUC_TIET_KIEM_HIEU_QUA "mỗi tổ Hội ít nhất 01": 8 of 9;
+#   TV_TKVV_TIET_KIEM_TL đồng bằng: 3 520 / 3 700 = 95,14 % ≥ 95 % → Đạt;
+#   miền núi: (240 + 150) / (300 + 200) = 78 % < 80 % → Chưa đạt.
+KHANH_HOA_OLD = "56"
+KHANH_HOA_DAY = datetime.date(2019, 12, 31)
+KHANH_HOA_PERIOD = "2019"
+PLAIN, MOUNTAIN = "đồng bằng", "miền núi"
+KHANH_HOA_2019 = {  # code: (group, figures)
+    "568": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=5, TV_TKVV_TIET_KIEM_TL=(960, 1000),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=3, TO_TKVV_TOT_KHA_TL=(48, 50), CHI_HOI_TIET_KIEM_TL=(30, 30))),
+    "569": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=3, TV_TKVV_TIET_KIEM_TL=(470, 500),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=2, TO_TKVV_TOT_KHA_TL=(19, 20), CHI_HOI_TIET_KIEM_TL=(20, 20))),
+    "570": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=2, TV_TKVV_TIET_KIEM_TL=(380, 400),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=1, TO_TKVV_TOT_KHA_TL=(20, 21), CHI_HOI_TIET_KIEM_TL=(15, 15))),
+    "571": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=4, TV_TKVV_TIET_KIEM_TL=(570, 600),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=2, TO_TKVV_TOT_KHA_TL=(24, 25), CHI_HOI_TIET_KIEM_TL=(18, 18))),
+    "572": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=3, TV_TKVV_TIET_KIEM_TL=(660, 700),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=2, TO_TKVV_TOT_KHA_TL=(29, 30), CHI_HOI_TIET_KIEM_TL=(25, 25))),
+    "573": (MOUNTAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=2, TV_TKVV_TIET_KIEM_TL=(240, 300),
+                           HINH_THUC_TIET_KIEM_HIEU_QUA=1, TO_TKVV_TOT_KHA_TL=(14, 15), CHI_HOI_TIET_KIEM_TL=(12, 12))),
+    "574": (PLAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=1, TV_TKVV_TIET_KIEM_TL=(480, 500),
+                        HINH_THUC_TIET_KIEM_HIEU_QUA=1, TO_TKVV_TOT_KHA_TL=(20, 21), CHI_HOI_TIET_KIEM_TL=(20, 20))),
+    "575": (MOUNTAIN, dict(HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO=2, TV_TKVV_TIET_KIEM_TL=(150, 200),
+                           HINH_THUC_TIET_KIEM_HIEU_QUA=1, TO_TKVV_TOT_KHA_TL=(9, 10), CHI_HOI_TIET_KIEM_TL=(8, 9))),
+}
+
+
+@transaction.atomic
+def demo_khanh_hoa():
+    """Old Khánh Hòa's 2019 reports and its districts' area groups, where missing (the 2019
+    periods too: the standard ones start in 2023). Returns {"reports", "reports_unchanged",
+    "values", "groups"} created."""
+    from plans.models import AreaGroup
+    from reporting.models import standard_periods
+
+    counts = {"reports": 0, "reports_unchanged": 0, "values": 0, "groups": 0}
+    for values in standard_periods(2019, 2019):
+        Period.objects.get_or_create(code=values.pop("code"), defaults=values)
+    period = Period.objects.get(code=KHANH_HOA_PERIOD)
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    approver = _user("quantri")
+    for i, (code, (group, figures)) in enumerate(KHANH_HOA_2019.items()):
+        area = Area.resolve(code, on=KHANH_HOA_DAY)
+        _, created = AreaGroup.objects.get_or_create(area=area, defaults={"name": group})
+        counts["groups"] += created
+        if Report.objects.filter(area=area, period=period).exists():
+            counts["reports_unchanged"] += 1
+            continue
+        made = _report(area, period, S.APPROVED, figures, False, None, approver, i, indicators)
+        counts["reports"] += 1
+        counts["values"] += made["values"]
+    return counts

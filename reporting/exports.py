@@ -19,7 +19,8 @@ from reporting.selectors import COMPLETENESS_LABELS, Tally
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 SHEET_PROGRESS, SHEET_CHILDREN, SHEET_COMPLETENESS = "Tiến độ", "Theo đơn vị", "Tình hình báo cáo"
-TARGET_HEADERS = ["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tử số", "Mẫu số", "% mục tiêu", "Trạng thái"]
+TARGET_HEADERS = ["Mã", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tử số", "Mẫu số", "% mục tiêu", "Trạng thái",
+                  "Ghi chú"]
 APPROVED_ONLY, WITH_SUBMITTED = "Chỉ gồm báo cáo đã duyệt", "Gồm cả báo cáo chờ duyệt"
 
 COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.00", '0.00" %"'
@@ -35,7 +36,8 @@ def _is_ratio(line):
 
 def progress_rows(progress):
     """The targets table: a header row, then one row per target (per indicator when the plan
-    has no targets for the milestone)."""
+    has no targets for the milestone). "Mục tiêu" is the area's own target (its plan's, or the
+    share allocated to it); "Ghi chú" says whose target it is otherwise, N of M units, groups."""
     rows = [list(TARGET_HEADERS)]
     for line in progress.lines:
         ratio = _is_ratio(line)
@@ -48,6 +50,7 @@ def progress_rows(progress):
             _num(line.figure.denominator) if ratio else None,
             _num(line.percent_of_target),
             rollup.STATUS_LABELS.get(line.status, line.status),
+            "; ".join(rollup.line_notes(line, progress.name_of, progress.plan.area.name)),
         ])
     return rows
 
@@ -127,14 +130,16 @@ def progress_xlsx(progress):
         ratio = _is_ratio(line)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
-            if col == 2 or col == 3:
+            if col in (2, 3, 9):
                 cell.alignment = wrap
+        status_cell = ws.cell(row=row, column=8)
+        status_cell.fill = PatternFill("solid", fgColor=rollup.STATUS_COLOURS[line.status].lstrip("#"))
         actual = ws.cell(row=row, column=4)
         actual.number_format = PERCENT_FORMAT if ratio else _count_format(values[3])
         ws.cell(row=row, column=5).number_format = _count_format(values[4])
         ws.cell(row=row, column=6).number_format = _count_format(values[5])
         ws.cell(row=row, column=7).number_format = PERCENT_FORMAT
-    widths(ws, [22, 60, 28, 12, 10, 10, 12, 22])
+    widths(ws, [22, 60, 28, 12, 10, 10, 12, 22, 50])
 
     # Sheet 2: each unit below
     ws = wb.create_sheet(SHEET_CHILDREN)
@@ -161,6 +166,9 @@ def progress_xlsx(progress):
             value = _num(child.actual) if child is not None else None
             cell = ws.cell(row=row, column=col, value=value)
             cell.number_format = PERCENT_FORMAT if _is_ratio(line) else _count_format(value)
+            if child is not None and child.actual is not None and child.status in rollup.JUDGED:
+                # judged against its own target (allocation, percentage, group): the status colour
+                cell.fill = PatternFill("solid", fgColor=rollup.STATUS_COLOURS[child.status].lstrip("#"))
     widths(ws, [8, 40, *[16] * len(columns)])
 
     # Sheet 3: completeness

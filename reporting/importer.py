@@ -372,6 +372,7 @@ def _noon(day, now):
 
 def _apply(sheet, rows, result, status, user, now):
     plans = list(Plan.objects.select_related("area"))  # for the sent date of historical reports
+    provinces = Area.province_validity()                # for each report's province in its year
     pairs = {(r.area.pk, r.period.pk) for r in rows}
     area_ids = sorted({a for a, _ in pairs})
     period_ids = sorted({p for _, p in pairs})
@@ -398,7 +399,7 @@ def _apply(sheet, rows, result, status, user, now):
         value_fields = dict(value=row.value, numerator=row.numerator, denominator=row.denominator)
         if report is None:
             if pair not in new_reports:
-                new_reports[pair] = _new_report(row, status, user, now, plans)
+                new_reports[pair] = _new_report(row, status, user, now, plans, provinces)
             new_values.append((pair, ReportValue(indicator=row.indicator, **value_fields)))
             result.values.created += 1
             continue
@@ -483,9 +484,10 @@ def _historical_sent_day(area, period, plans):
     return min([period.data_to, *dues])
 
 
-def _new_report(row, status, user, now, plans):
+def _new_report(row, status, user, now, plans, provinces):
     sent = _noon(_historical_sent_day(row.area, row.period, plans), now)
-    return Report(area=row.area, period=row.period, province_id=row.area.province_id, status=status,
+    return Report(area=row.area, period=row.period, province_id=row.area.province_id,
+                  period_province_id=row.area.province_id_in_year(row.period.year, provinces), status=status,
                   first_submitted_at=sent, submitted_at=sent,
                   approved_at=sent if status == S.APPROVED else None,
                   created_by=user, updated_by=user)

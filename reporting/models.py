@@ -75,6 +75,11 @@ class Report(models.Model):
     # The current province the area belongs to (its lineage root below VN), kept so that the
     # national rollup groups by province in SQL.
     province = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", null=True, editable=False)
+    # The province as it was in the period's year (portal.models.province_on_path): the old
+    # province for 2023–2024 (Ninh Thuận), the current one from 2025 (Khánh Hòa). The 6-month /
+    # annual test of the rollup runs per this province and year (DOMAIN.md §4).
+    period_province = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", null=True,
+                                        editable=False)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports", verbose_name=_("kỳ báo cáo"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking

@@ -30,7 +30,7 @@ from plans.targets import describe
 from portal.numbers import fmt_number
 from reporting import rollup
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2   # 2: status colours and notes (own targets, units, groups)
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FAMILY = "LiberationSerif Portal"   # the shipped files only: no system font has this name
 DE_AN_NAME = "Hỗ trợ hợp tác xã do phụ nữ tham gia quản lý, tạo việc làm cho lao động nữ đến năm 2030"
@@ -116,6 +116,12 @@ def document_figures(progress):
     """Everything the PDF shows, as plain JSON: rendering it needs no database."""
     area, plan = progress.area, progress.plan
     lines = []
+    parent_name = _full_name(progress.plan.area)
+    children = progress.children
+
+    def name_of(key):
+        return _full_name(area) if key == area.pk else _full_name(children[key])
+
     for no, line in enumerate(progress.lines, start=1):
         ind, is_ratio = line.indicator, line.indicator.kind == "ratio"
         if line.actual is None:
@@ -142,6 +148,7 @@ def document_figures(progress):
             "status": line.status,
             "status_label": rollup.STATUS_LABELS[line.status],
             "exceeded": line.exceeded,
+            "notes": rollup.line_notes(line, name_of, parent_name),
         })
     tally = {key: sum(1 for l in lines if l["status"] == key) for key in rollup.STATUS_LABELS}
     return {
@@ -154,13 +161,15 @@ def document_figures(progress):
         "window_end": progress.window_end.isoformat(),
         "evaluation_date": progress.evaluation_date.isoformat(),
         "include_submitted": progress.include_submitted,
+        "closed": progress.closed,
         "summary": _summary(plan, progress.milestone, progress.as_of),
         "counting": _counting_sentence(progress),
         "lines": lines,
         "tally": tally,
         "chart": {"max": CHART_MAX, "bars": [
             {"no": l["no"], "code": l["code"], "label": l["name"], "percent": l["percent_of_target"],
-             "text": l["percent_text"], "achieved": l["status"] == rollup.ACHIEVED} for l in lines]},
+             "text": l["percent_text"], "achieved": l["status"] == rollup.ACHIEVED, "status": l["status"],
+             "colour": rollup.STATUS_COLOURS[l["status"]], "status_label": l["status_label"]} for l in lines]},
         "breakdown": _breakdown(progress, lines),
         "completeness": _completeness(progress),
     }
@@ -445,7 +454,8 @@ def chart_svg(chart):
             continue
         pct = float(bar["percent"])
         bw = max(x(pct) - label_w, 0.8)
-        fill = "#3a3a3a" if bar["achieved"] else "#a6a6a6"
+        # the status badges' colours (a snapshot of version 1 has none: grey shades)
+        fill = bar.get("colour") or ("#3a3a3a" if bar["achieved"] else "#a6a6a6")
         out.append(f'<rect x="{label_w}" y="{y + 5}" width="{bw:.1f}" height="{row_h - 10}" fill="{fill}"/>')
         if pct > top:  # clipped: a break mark at the end of the bar
             out.append(f'<path d="M{x(top) - 9:.1f} {y + 3} l6 {row_h - 6} M{x(top) - 4:.1f} {y + 3} '
@@ -456,12 +466,18 @@ def chart_svg(chart):
     out.append(f'<line x1="{hx:.1f}" y1="{head - 8}" x2="{hx:.1f}" y2="{base_y + 2}" stroke="#000000" '
                f'stroke-width="1.6" stroke-dasharray="5 3"/>')
     ly = base_y + 36
-    out.append(f'<rect x="{label_w}" y="{ly - 10}" width="14" height="10" fill="#3a3a3a"/>'
-               f'<text x="{label_w + 19}" y="{ly}" font-size="12" {font}>Đạt mục tiêu</text>'
-               f'<rect x="{label_w + 100}" y="{ly - 10}" width="14" height="10" fill="#a6a6a6"/>'
-               f'<text x="{label_w + 119}" y="{ly}" font-size="12" {font}>Chưa đạt</text>'
-               f'<line x1="{label_w + 185}" y1="{ly - 5}" x2="{label_w + 207}" y2="{ly - 5}" stroke="#000000" '
+    if all(bar.get("colour") for bar in bars) and bars:   # "Đạt", then the other statuses drawn
+        shown = {bar["status"] for bar in bars if bar["percent"] is not None} | {rollup.ACHIEVED}
+        legend = [(rollup.STATUS_LABELS[k], rollup.STATUS_COLOURS[k]) for k in rollup.STATUS_LABELS if k in shown]
+    else:
+        legend = [("Đạt mục tiêu", "#3a3a3a"), ("Chưa đạt", "#a6a6a6")]
+    lx = 10
+    for label, colour in legend:
+        out.append(f'<rect x="{lx}" y="{ly - 10}" width="14" height="10" fill="{colour}"/>'
+                   f'<text x="{lx + 19}" y="{ly}" font-size="12" {font}>{escape(label)}</text>')
+        lx += 19 + 7 * len(label) + 14
+    out.append(f'<line x1="{lx}" y1="{ly - 5}" x2="{lx + 22}" y2="{ly - 5}" stroke="#000000" '
                f'stroke-width="1.6" stroke-dasharray="5 3"/>'
-               f'<text x="{label_w + 212}" y="{ly}" font-size="12" {font}>Mục tiêu</text>')
+               f'<text x="{lx + 27}" y="{ly}" font-size="12" {font}>Mục tiêu</text>')
     out.append("</svg>")
     return "".join(out)

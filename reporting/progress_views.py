@@ -17,8 +17,10 @@ from portal.scoping import can_see_area, require_area
 from reporting import rollup
 from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
 
-STATUS_CLASS = {rollup.ACHIEVED: "success", rollup.ON_TRACK: "info", rollup.BEHIND: "warning",
-                rollup.NO_DATA: "secondary", rollup.NOT_EVALUATED: "light"}
+STATUS_CLASS = rollup.STATUS_CLASS
+def area_groups_url(area):
+    """Where administrators set the area groups of a province's units."""
+    return reverse("area_groups", args=[area.code])
 
 
 AS_OF_YEARS = (1900, 2100)
@@ -86,21 +88,29 @@ def area_progress(request, code):
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
         line.label = rollup.STATUS_LABELS[line.status]
+        line.notes = rollup.line_notes(line, prog.name_of, prog.plan.area.name)
+        line.groups_url = area_groups_url(prog.plan.area) if line.status == rollup.UNGROUPED else ""
     children = []
     for key, child in sorted(prog.children.items(), key=lambda kv: (kv[1].level, kv[1].is_old, kv[1].code)):
         cells = []
         for line in prog.lines:
             c = line.children.get(key)
-            # A unit below has no target of its own: its figure is shown plain, "—" when it sent nothing.
+            # A unit is judged only against its own target (its allocation, a percentage target as
+            # written, its group's target); otherwise its figure is shown plain with its share.
             has = c is not None and c.actual is not None
-            cells.append({"actual": c.actual if has else None, "css": "light border" if has else "secondary",
-                          "label": "" if has else rollup.STATUS_LABELS[rollup.NO_DATA]})
+            judged = has and c.status in rollup.JUDGED
+            cells.append({"actual": c.actual if has else None, "ratio": line.indicator.kind == "ratio",
+                          "css": STATUS_CLASS[c.status] if judged else ("light border" if has else "secondary"),
+                          "label": rollup.STATUS_LABELS[c.status if has else rollup.NO_DATA],
+                          "contribution": c.contribution if has else None})
         children.append({"area": child, "cells": cells, "visible": can_see_area(request.user, child)})
     years = sorted({k for line in prog.lines for k in line.trend})
     chart = {
         "labels": [line.indicator.code for line in prog.lines],
         "percent": [float(line.percent_of_target) if line.percent_of_target is not None else None
                     for line in prog.lines],
+        "colours": [rollup.STATUS_COLOURS[line.status] for line in prog.lines],
+        "statuses": [line.label for line in prog.lines],
     }
     crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
               if can_see_area(request.user, a)]

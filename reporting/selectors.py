@@ -10,7 +10,7 @@ from django.db.models import F, Q, Sum, Window
 from django.utils import timezone
 from django.db.models.functions import RowNumber
 
-from plans.models import Indicator, Plan, Target
+from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from portal.models import Area
 from reporting import rollup
 from reporting.models import Period, Report, ReportValue, due_date
@@ -106,6 +106,20 @@ class Progress:
     periods: list
     children: dict = field(default_factory=dict)
     completeness: list = field(default_factory=list)
+    closed: bool = False
+
+    @property
+    def own_plan(self):
+        """The plan is this area's own (its count targets are this area's)."""
+        return self.plan.area_id == self.area.pk
+
+    def code_of(self, key):
+        """A child key's unit code (the area's own for its own report)."""
+        return self.area.code if key == self.area.pk else self.children[key].code
+
+    def name_of(self, key):
+        """A child key's unit name (the area's own for its own report)."""
+        return self.area.name if key == self.area.pk else self.children[key].name
 
     def as_json(self):
         return {
@@ -114,24 +128,48 @@ class Progress:
             "plan": self.plan.number or self.plan.key,
             "as_of": self.as_of.isoformat(),
             "include_submitted": self.include_submitted,
-            "indicators": [_line_json(line) for line in self.lines],
+            "indicators": [_line_json(line, self) for line in self.lines],
         }
 
 
-def _line_json(line):
+def _target_json(t):
+    return {"form": t.form, "low": rollup.number(t.low), "high": rollup.number(t.high)}
+
+
+def _line_json(line, prog):
     t = line.target
     data = {
         "code": line.indicator.code,
         "actual": rollup.number(line.actual),
         "numerator": rollup.number(line.figure.numerator) if line.indicator.kind == "ratio" else None,
         "denominator": rollup.number(line.figure.denominator) if line.indicator.kind == "ratio" else None,
-        "target": None if t is None else {"form": t.form, "low": rollup.number(t.low), "high": rollup.number(t.high)},
+        # the area's own target (its plan's, or the share allocated to it), else null
+        "target": None if t is None else _target_json(t),
         "achieved": line.achieved,
         "percent_of_target": rollup.number(line.percent_of_target),
         "status": line.status,
     }
-    if t is not None and (t.per_unit or t.area_group):
-        data["target"].update(per_unit=t.per_unit or None, area_group=t.area_group or None)
+    written = line.plan_target
+    if t is not None and written is not None and (written.per_unit or written.area_group):
+        data["target"].update(per_unit=written.per_unit or None, area_group=written.area_group or None)
+    if line.parent_target is not None:
+        data["parent_target"] = _target_json(line.parent_target)
+        data["allocated"] = line.allocated
+        if not line.allocated:
+            data["contribution_percent"] = rollup.number(line.contribution)
+    if line.units is not None:
+        data["units_reached"] = len(line.units.reached)
+        data["units_total"] = line.units.total
+        data["units_failing"] = sorted(prog.code_of(k) for k in line.units.failing)
+    if line.group is not None:
+        g = line.group
+        data["groups"] = [{"name": g.name, "actual": rollup.number(line.actual), "status": line.status,
+                           "units": sorted(prog.code_of(k) for k in g.members)}]
+        data["units_ungrouped"] = sorted(prog.code_of(k) for k in g.ungrouped)
+    if line.allocation is not None:
+        a = line.allocation
+        data["allocation"] = {"allocated_low": rollup.number(a.low), "allocated_high": rollup.number(a.high),
+                              "units": a.units, "short": a.short}
     return data
 
 
@@ -141,6 +179,7 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
     start, end = rollup.window(plan, milestone)
     evaluation = rollup.evaluation_date(end, as_of, area.valid_to)
     share = rollup.elapsed_share(start, end, as_of)
+    closed = rollup.is_closed(end, as_of)
     targets = list(Target.objects.filter(plan=plan, milestone=milestone).select_related("indicator")
                    .order_by("indicator__order", "indicator__code", "area_group", "per_unit"))
     if targets:
@@ -149,31 +188,145 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
         indicators = list(Indicator.objects.filter(in_catalog=True).order_by("order"))
     periods = list(Period.objects.filter(year__gte=start.year, year__lte=end.year, starts_on__lte=as_of)
                    .order_by("ends_on"))
+    statuses = counting_statuses(include_submitted)
+    children = children_of(area)
+    figures = _figures(area, indicators, periods, evaluation, statuses, as_of)
+
+    own_plan = plan.area_id == area.pk
+    allocations = {(a.target_id, a.area_id): a for a in Allocation.objects.filter(target__in=targets)} \
+        if targets else {}
+    groups = {}
+    if any(t.area_group for t in targets):
+        groups = dict(AreaGroup.objects.filter(area_id__in=[*area.ancestor_ids(), area.pk, *children])
+                      .values_list("area_id", "name"))
+    own_group = next((groups[pk] for pk in [area.pk, *reversed(area.ancestor_ids())]
+                      if pk in groups and pk != plan.area_id), "")
+    parent = None   # the figures of the area whose plan it is, for a unit's contribution
+    if not own_plan and any(_is_parents(t, area, allocations) for t in targets):
+        parent = _figures(plan.area, indicators, periods, rollup.evaluation_date(end, as_of, plan.area.valid_to),
+                          statuses, as_of)
+    in_existence = {k: c for k, c in children.items() if c.exists_on(evaluation)}
+
+    lines = []
+    for t in targets or [None] * len(indicators):
+        ind = t.indicator if t is not None else indicators[len(lines)]
+        total, child_figures, trend = figures[ind.pk]
+        if t is None:
+            line = rollup.evaluate(None, ind, total, share, closed)
+        elif own_plan:
+            line = _own_line(t, ind, total, child_figures, in_existence, children, groups, allocations, share, closed)
+        else:
+            line = _line_below(t, ind, total, area, own_group, allocations, share, closed,
+                               parent[ind.pk][0] if parent else None)
+        line.trend = trend
+        for key, fig in child_figures.items():
+            line.children[key] = _child_line(t, ind, fig, key, area, line, groups, allocations, share, closed)
+        lines.append(line)
+    result = Progress(area=area, plan=plan, milestone=milestone, as_of=as_of, include_submitted=include_submitted,
+                      window_start=start, window_end=end, evaluation_date=evaluation, share=share, lines=lines,
+                      periods=periods, children=children, closed=closed)
+    if breakdown:
+        result.completeness = completeness(area, plan, periods, children, area.level == Area.Level.COUNTRY, as_of)
+    return result
+
+
+def _is_parents(target, area, allocations):
+    """A count target of a plan above, not allocated to this area: the area has no target of its
+    own for it (its contribution to the parent's figure is shown instead)."""
+    return not (target.area_group or target.per_unit or rollup.is_standard(target, target.indicator)
+                or (target.pk, area.pk) in allocations)
+
+
+def _own_line(t, ind, total, child_figures, in_existence, children, groups, allocations, share, closed):
+    """The area whose plan sets the target: the target as written; a per-unit target over each
+    unit below in existence on the evaluation date; an area-group target over the units of its
+    group; a count target with the allocations handed down."""
+    line = rollup.evaluate(t, ind, total, share, closed)
+    if t.per_unit:
+        units = rollup.evaluate_per_unit(t, ind, {k: child_figures.get(k, rollup.EMPTY) for k in in_existence},
+                                         share, closed)
+        line.status, line.units, line.percent_of_target, line.exceeded = units.status, units, None, False
+    elif t.area_group:
+        st, group = rollup.evaluate_group(t, ind, {k: child_figures.get(k, rollup.EMPTY) for k in children},
+                                          {k: groups.get(k, "") for k in children}, share, closed)
+        if st != rollup.UNGROUPED:
+            line = rollup.evaluate(t, ind, group.figure, share, closed)
+        line.status, line.group = st, group
+        if st == rollup.UNGROUPED:
+            line.percent_of_target, line.exceeded = None, False
+    elif not rollup.is_standard(t, ind):
+        line.allocation = rollup.allocation_summary(t, [a for (tid, _), a in allocations.items() if tid == t.pk])
+    return line
+
+
+def _line_below(t, ind, total, area, own_group, allocations, share, closed, parent_figure):
+    """An area below the one whose plan it is: a percentage target (or a per-unit one) applies as
+    written; an area-group target when the area is of that group; a count target only through the
+    share allocated to the area, else none (its contribution to the parent's figure)."""
+    if t.area_group:
+        line = rollup.evaluate(t, ind, total, share, closed)
+        if not own_group:
+            line.status, line.percent_of_target, line.exceeded = rollup.UNGROUPED, None, False
+        elif rollup.group_key(own_group) != rollup.group_key(t.area_group):
+            line.status, line.percent_of_target, line.exceeded = rollup.NOT_APPLICABLE, None, False
+        return line
+    if t.per_unit or rollup.is_standard(t, ind):
+        return rollup.evaluate(t, ind, total, share, closed)
+    allocation = allocations.get((t.pk, area.pk))
+    line = rollup.evaluate(allocation, ind, total, share, closed)
+    line.plan_target, line.parent_target, line.allocated = t, t, allocation is not None
+    if allocation is None and parent_figure is not None:
+        line.contribution = rollup.share_of(line.actual, parent_figure.actual(ind.kind == "ratio"))
+    return line
+
+
+def _child_line(t, ind, fig, key, area, line, groups, allocations, share, closed):
+    """A unit below in the breakdown, against its own target (as _line_below): its allocation,
+    a percentage target as written, its group's target; else its share of the area's figure."""
+    if t is None or key == area.pk:   # no target, or the area's own report ("cấp mình")
+        child = rollup.evaluate(None, ind, fig, share, closed)
+    elif t.area_group:
+        child = rollup.evaluate(t, ind, fig, share, closed)
+        group = groups.get(key, "")
+        if not group:
+            child.status, child.percent_of_target = rollup.UNGROUPED, None
+        elif rollup.group_key(group) != rollup.group_key(t.area_group):
+            child.status, child.percent_of_target = rollup.NOT_APPLICABLE, None
+        return child
+    elif t.per_unit or rollup.is_standard(t, ind):
+        return rollup.evaluate(t, ind, fig, share, closed)
+    else:
+        allocation = allocations.get((t.pk, key))
+        child = rollup.evaluate(allocation, ind, fig, share, closed)
+        child.plan_target, child.parent_target, child.allocated = t, t, allocation is not None
+        if allocation is not None:
+            return child
+    child.contribution = rollup.share_of(child.actual, line.actual if not ind.kind == "ratio" else None)
+    return child
+
+
+def _figures(area, indicators, periods, evaluation, statuses, as_of):
+    """{indicator id: (total Figure, {child key: Figure}, trend)} of an area: the flows with the
+    6-month/annual test per (province as it was that year, year) — for each child per (child,
+    that province, year) — and the stocks on the evaluation date."""
     national = area.level == Area.Level.COUNTRY
-    flows, stocks = _facts(area, indicators, periods, evaluation, counting_statuses(include_submitted), national,
-                           as_of)
-
-    children = children_of(area) if breakdown else {}
-
-    def group_of(row):  # the H1/annual test runs inside a province, or inside the asked area
-        return row["province"] if national else area.pk
+    flows, stocks = _facts(area, indicators, periods, evaluation, statuses, national, as_of)
 
     def child_of(row):
         return row["province"] if national else child_key(area, row["path"])
 
-    lines = []
-    line_for = {}
+    out = {}
     for ind in indicators:
         ind_flows = [r for r in flows if r["code"] == ind.code]
         ind_stocks = [r for r in stocks if r["code"] == ind.code]
         if ind.over_time == Indicator.OverTime.FLOW:
-            total = rollup.flow_total([_flow_row(r, group_of(r)) for r in ind_flows])
+            total = rollup.flow_total([_flow_row(r, r["period_province"]) for r in ind_flows])
             per_child = defaultdict(list)
             for r in ind_flows:
-                per_child[child_of(r)].append(_flow_row(r, child_of(r)))
+                per_child[child_of(r)].append(_flow_row(r, (child_of(r), r["period_province"])))
             child_figures = {k: rollup.flow_total(v) for k, v in per_child.items()}
             trend = {str(year): f for year, f in
-                     rollup.flow_by_year([_flow_row(r, group_of(r)) for r in ind_flows]).items()}
+                     rollup.flow_by_year([_flow_row(r, r["period_province"]) for r in ind_flows]).items()}
         else:
             total = rollup.add(_figure(r) for r in ind_stocks)
             per_child = defaultdict(list)
@@ -181,22 +334,8 @@ def progress(area, *, plan=None, milestone, as_of=None, include_submitted=False,
                 per_child[child_of(r)].append(_figure(r))
             child_figures = {k: rollup.add(v) for k, v in per_child.items()}
             trend = _stock_trend(ind_flows)
-        line_for[ind.pk] = (total, child_figures, trend)
-    for t in targets or [None] * len(indicators):
-        ind = t.indicator if t is not None else indicators[len(lines)]
-        total, child_figures, trend = line_for[ind.pk]
-        line = rollup.evaluate(t, ind, total, share)
-        line.trend = trend
-        for key, fig in child_figures.items():
-            child_line = rollup.evaluate(t, ind, fig, share)
-            line.children[key] = child_line
-        lines.append(line)
-    result = Progress(area=area, plan=plan, milestone=milestone, as_of=as_of, include_submitted=include_submitted,
-                      window_start=start, window_end=end, evaluation_date=evaluation, share=share, lines=lines,
-                      periods=periods, children=children)
-    if breakdown:
-        result.completeness = completeness(area, plan, periods, children, national, as_of)
-    return result
+        out[ind.pk] = (total, child_figures, trend)
+    return out
 
 
 def _flow_row(r, group):
@@ -216,8 +355,8 @@ def _stock_trend(rows):
 
 
 def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
-    """Two aggregate queries: flow sums per (group, year, kind, indicator), and for stocks
-    the latest report of each area in existence on the evaluation date."""
+    """Two aggregate queries: flow sums per (province as it was that year, group, year, kind,
+    indicator), and for stocks the latest report of each area in existence on the evaluation date."""
     as_of_end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
                                       indicator__in=indicators,
@@ -225,8 +364,10 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
                                       report__first_submitted_at__lt=as_of_end)
     if not national:
         base = base.filter(Area.inside_q(area, "report__area"))
-    group = ["report__province"] if national else ["report__area", "report__area__path"]
-    names = {"report__province": "province", "report__area": "area_id", "report__area__path": "path"}
+    group = ["report__period_province", "report__province"] if national else [
+        "report__period_province", "report__area", "report__area__path"]
+    names = {"report__province": "province", "report__area": "area_id", "report__area__path": "path",
+             "report__period_province": "period_province"}
     flow_qs = (base.filter(indicator__over_time=Indicator.OverTime.FLOW)
                .values(*group, "report__period__year", "report__period__kind", "indicator__code")
                .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
@@ -251,7 +392,8 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
         trend_qs = (base.filter(indicator__in=stock_kinds)
                     .values("report__period__year", "report__period__kind", "indicator__code")
                     .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
-        flows += [{"province": None, "area_id": None, "path": area.path, "year": r["report__period__year"],
+        flows += [{"province": None, "period_province": None, "area_id": None, "path": area.path,
+                   "year": r["report__period__year"],
                    "kind": r["report__period__kind"], "code": r["indicator__code"], "v": r["v"], "n": r["n"],
                    "d": r["d"], "stock_trend": True} for r in trend_qs]
     return flows, stocks
@@ -263,6 +405,7 @@ def _rename(r, names):
     out["kind"] = out.pop("report__period__kind")
     out["code"] = out.pop("indicator__code")
     out.setdefault("province", None)
+    out.setdefault("period_province", None)
     out.setdefault("path", None)
     return out
 

@@ -30,7 +30,8 @@ def province_of(area):
 
 def get_or_create_report(*, area, period, user=None):
     report, created = Report.objects.get_or_create(
-        area=area, period=period, defaults={"created_by": user, "updated_by": user, "province": province_of(area)})
+        area=area, period=period, defaults={"created_by": user, "updated_by": user, "province": province_of(area),
+                                            "period_province_id": area.province_id_in_year(period.year)})
     return report
 
 

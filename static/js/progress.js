@@ -6,8 +6,9 @@
     new Chart(canvas, {
       type: "bar",
       data: {labels: data.labels, datasets: [{label: "% mục tiêu", data: data.percent,
-        backgroundColor: data.percent.map(v => v === null ? "#ccc" : v >= 100 ? "#198754" : "#ffc107")}]},
-      options: {indexAxis: "y", animation: false, plugins: {legend: {display: false}},
+        backgroundColor: data.colours}]},  // the status badges' colours (reporting.rollup.STATUS_COLOURS)
+      options: {indexAxis: "y", animation: false, plugins: {legend: {display: false},
+        tooltip: {callbacks: {label: c => (c.raw === null ? "—" : c.raw + " %") + " · " + data.statuses[c.dataIndex]}}},
         scales: {x: {min: 0, suggestedMax: 120, ticks: {callback: v => v + " %"}}}}
     });
   }

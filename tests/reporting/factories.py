@@ -17,6 +17,7 @@ def report(code, period, status=Report.Status.APPROVED, *, on=None, submitted=No
     sent = submitted or datetime.datetime.combine(p.ends_on - datetime.timedelta(days=15), datetime.time(9),
                                                   tzinfo=datetime.UTC)  # before the default due date
     r = Report.objects.create(area=area, period=p, status=status, province=province_of(area),
+                              period_province_id=area.province_id_in_year(p.year),
                               first_submitted_at=None if status in ("draft",) else sent,
                               submitted_at=None if status in ("draft",) else sent)
     for ind_code, v in values.items():

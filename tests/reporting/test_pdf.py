@@ -15,6 +15,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from portal.models import Area
+from reporting import rollup
 from reporting.models import IssuedDocument
 from reporting.pdf import (date_long, document_figures, document_number, render_progress_pdf,
                            render_snapshot_pdf, _recipient_lines)
@@ -124,12 +125,14 @@ def test_issued_report_has_the_blocks_of_nghi_dinh_30_in_order(lang_son):
     assert re.search(r"Căn cứ Kế hoạch tháng 4/2023 của Ủy ban nhân dân tỉnh Lạng Sơn .*trên địa bàn tỉnh "
                      r"Lạng Sơn\. ", one)
     # Vietnamese text is extractable exactly (no lost diacritics, no decomposed forms)
-    for word in ("hợp tác xã", "Tổ hợp tác", "Lạng Sơn", "Đạt", "Chậm tiến độ", "Hoàng Thị Hương",
+    for word in ("hợp tác xã", "Tổ hợp tác", "Lạng Sơn", "Đạt", "Chưa đạt", "Hoàng Thị Hương",
                  "Độc lập - Tự do - Hạnh phúc", "Việc làm mới tạo ra cho lao động nữ"):
         assert word in one
     # the figures: 9 HTX of 20–25 (45 %), 6 of more than 50 THT, 80 % (8/10) trained
-    assert re.search(r"từ 20 - 25 HTX\s+9\s+45 %\s+Chậm tiến độ", one)
-    assert re.search(r"trên 50 THT\s+6\s+12 %\s+Chậm tiến độ", one)
+    # the 2025 window closed on 31/12/2025: a missed target is "Chưa đạt", never "Chậm tiến độ"
+    assert re.search(r"từ 20 - 25 HTX\s+9\s+45 %\s+Chưa đạt", one)
+    assert re.search(r"trên 50 THT\s+6\s+12 %\s+Chưa đạt", one)
+    assert "Chậm tiến độ" not in one
     assert "80 % (8/10)" in flat(pdftotext(pdf))                 # a ratio: its percentage, then n/d
     assert "đã được duyệt (không tính báo cáo đang chờ duyệt" in one
     # recipients: "- …;" one per line, the last "- Lưu: VT, ….", in that order
@@ -183,13 +186,22 @@ def test_the_chart_is_drawn_from_the_figures(lang_son):
     text = flat(layout_text(pdf))
     chart = text[text.index("2. Tỷ lệ thực hiện so với mục tiêu"):text.index("II. KẾT QUẢ THEO ĐƠN VỊ")]
     assert_in_order(chart, ["1. HTX do phụ nữ", "45 %", "2. Tổ hợp tác", "12 %"])
-    assert_in_order(chart, ["0 %", "50 %", "100 %", "150 %", "Đạt mục tiêu", "Chưa đạt", "Mục tiêu"])
+    # the legend: the statuses drawn, in the badges' colours ("Đạt" always first)
+    assert_in_order(chart, ["0 %", "50 %", "100 %", "150 %", "Đạt", "Chưa đạt", "Mục tiêu"])
     assert "Biểu đồ: tỷ lệ thực hiện so với mục tiêu đến năm 2025" in chart
-    # the SVG became vector drawing: one filled bar per indicator with a figure (3 here), plus the
-    # two legend swatches, in the chart's two greys
+    # the SVG became vector drawing: one filled bar per indicator with a figure (3 here, all missed
+    # after the window closed: the "Chưa đạt" badge's red), plus the two legend swatches
     content = b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages)
-    bars = re.findall(rb"(0\.227451|0\.65098) \1 \1 rg\n(?:[^\n]*\n){0,5}?[\d. -]+ re\nf\n", content)
-    assert len(bars) == 3 + 2
+
+    def fill(status):
+        hex_ = rollup.STATUS_COLOURS[status].lstrip("#")
+        rgb = [int(hex_[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        return " ".join(f"{c:.6f}".rstrip("0").rstrip(".") for c in rgb).encode()
+
+    def filled(status):
+        return re.findall(re.escape(fill(status)) + rb" rg\n(?:[^\n]*\n){0,5}?[\d. -]+ re\nf\n", content)
+
+    assert len(filled(rollup.NOT_ACHIEVED)) == 3 + 1 and len(filled(rollup.ACHIEVED)) == 1
     figures = document_figures(lang_son_progress())
     assert [b["text"] for b in figures["chart"]["bars"][:2]] == ["45 %", "12 %"]
 

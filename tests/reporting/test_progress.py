@@ -45,7 +45,7 @@ def test_province_counts_annual_reports_once_they_exist(lang_son):
     assert prog.plan.key == "lang-son-2023"
     htx = line(prog, "HTX_MOI")
     assert htx.actual == 9                           # 3 (2024) + 6 (2025 annual); 2025-H1 2 + 4 no longer count
-    assert htx.status == rollup.BEHIND               # range 20–25, window over
+    assert htx.status == rollup.NOT_ACHIEVED         # range 20–25, window closed on 31/12/2025
     assert htx.percent_of_target == D("45.00")
 
 

@@ -126,9 +126,10 @@ def test_xlsx_file(imported, tmp_path):
     head = next(i for i, r in enumerate(rows) if r[0] == "Mã")
     assert rows[head] == TARGET_HEADERS
     table = {r[0]: r for r in rows[head + 1:]}
-    assert table["HTX_MOI"][2:] == ["từ 20 - 25 HTX", 21, None, None, 105, "Đạt"]
-    assert table["NU_QL_DAO_TAO_TL"][2:] == ["100 %", 80, 8, 10, 80, "Chậm tiến độ"]
-    assert table["VIEC_LAM_NU_MOI"][3:] == [None, None, None, None, "Chưa có số liệu"]
+    assert table["HTX_MOI"][2:8] == ["từ 20 - 25 HTX", 21, None, None, 105, "Đạt"]
+    # as of 15/01/2026 the 2025 window is closed: a missed target is "Chưa đạt"
+    assert table["NU_QL_DAO_TAO_TL"][2:8] == ["100 %", 80, 8, 10, 80, "Chưa đạt"]
+    assert table["VIEC_LAM_NU_MOI"][3:8] == [None, None, None, None, "Chưa có số liệu"]
     htx_row = head + 2 + list(table).index("HTX_MOI")
     assert isinstance(ws.cell(htx_row, 4).value, int) and ws.cell(htx_row, 4).number_format == "#,##0"
     trained_row = head + 2 + list(table).index("NU_QL_DAO_TAO_TL")

@@ -37,8 +37,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from plans.models import Indicator
-from portal.models import Area
-from reporting.models import DEFAULT_DUE, Period, Report, ReportTransition, ReportValue
+from portal.models import Area, province_on_path
+from reporting.models import DEFAULT_DUE, FIRST_YEAR, Period, Report, ReportTransition, ReportValue
 
 S = Report.Status
 GENERATED_NOTE = "Số liệu sinh tự động (generate_demo) để thử nghiệm, không phải số liệu thật."
@@ -106,7 +106,8 @@ class Command(BaseCommand):
         start = time.perf_counter()
         today = datetime.date.today()
         root = self._root(scale, province)
-        periods = list(Period.objects.filter(starts_on__lte=today).order_by("starts_on", "ends_on"))
+        periods = list(Period.objects.filter(starts_on__lte=today, year__gte=FIRST_YEAR)  # the Đề án's years
+                       .order_by("starts_on", "ends_on"))
         if not periods:
             raise CommandError("Chưa có kỳ báo cáo nào: chạy `python manage.py bootstrap` trước.")
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
@@ -173,6 +174,7 @@ class Command(BaseCommand):
             existing.update(Report.objects.filter(area_id__in=area_ids[i:i + 900], period__in=periods)
                             .values_list("area_id", "period_id"))
         reports, figures, kept, statuses = [], [], 0, Counter()
+        provinces = Area.province_validity()
         for pk, code, level, path, valid_from, valid_to in areas:
             province = Area.province_id_of(path)
             activity = rng.lognormvariate(0, 0.45) * LEVEL_SCALE[level]
@@ -186,6 +188,7 @@ class Command(BaseCommand):
                 status, sent, reviewed = self._workflow(rng, period, today, now)
                 statuses[status] += 1
                 reports.append(Report(area_id=pk, province_id=province, period_id=period.pk, status=status,
+                                      period_province_id=province_on_path(path, period.year, provinces),
                                       version=1 + (status != S.DRAFT) + (status in (S.APPROVED, S.RETURNED)),
                                       first_submitted_at=sent, submitted_at=sent,
                                       approved_at=reviewed if status == S.APPROVED else None,
