@@ -11,14 +11,12 @@ nothing) and bulk writes to import 10 000 rows in seconds.
 import io
 from uuid import uuid4
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cooperatives.importer import import_cooperatives

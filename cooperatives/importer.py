@@ -35,7 +35,7 @@ from portal.spreadsheet_reading import (
     open_workbook, parse_bool, parse_code, parse_count, parse_date, parse_text, read_sheet,
 )
 from portal.spreadsheet_limits import NO_DATA_ROWS
-from portal.text import nfc, nfkc, search_key
+from portal.text import nfc, search_key
 
 MANAGER_SHEET = "Cán bộ quản lý"
 TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"

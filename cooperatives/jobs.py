@@ -9,7 +9,6 @@ from django.core.files import File
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from jobs.models import Job
 from jobs.services import JobFailed
 
 PREVIEW_ROWS = 200

@@ -4,8 +4,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from health_check.views import HealthCheckView
 
+from home import views
+
 # For the container's health check and monitoring, without a log-in: the database answers, the
-# media storage takes a file, the cache works. 
+# media storage takes a file, the cache works.
 health = HealthCheckView.as_view(checks=[
     "health_check.checks.Database",
     "health_check.checks.Storage",
@@ -15,7 +17,6 @@ health = HealthCheckView.as_view(checks=[
 # so that a stopped worker does not mark the web container unhealthy.
 health_queue = HealthCheckView.as_view(checks=["jobs.health.TaskQueue"])
 
-from home import views
 
 # The root URL configuration: the home page, then each app's pages under its own prefix.
 urlpatterns = [

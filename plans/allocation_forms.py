@@ -3,7 +3,6 @@ only turn input into rows; plans.allocations checks and saves them, and its prob
 back onto the cells they are about."""
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.forms import SpreadsheetUploadForm, UploadConfirmForm
 from plans import allocations as rules

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.forms import LoginForm, OwnPasswordChangeForm, UserForm
-from portal.models import LAST_OLD_DAY, Area, User
+from portal.models import LAST_OLD_DAY, Area
 from portal.scoping import get_scoped_or_404, manageable_users, require_role
 
 PAGE_SIZE = 50

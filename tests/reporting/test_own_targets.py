@@ -14,7 +14,7 @@ from django.urls import reverse
 from plans.models import Allocation, Target
 from portal.models import Area
 from reporting import rollup
-from reporting.selectors import find_plan, progress
+from reporting.selectors import progress
 from tests.reporting.factories import report
 
 pytestmark = pytest.mark.django_db

@@ -62,11 +62,11 @@ def test_page_workflow_and_queue_agree_on_every_user_and_report(cast, client_for
             label = f"{who} × {what}"
             may_edit, may_review = permissions.can_edit(user, report), permissions.can_review(user, report)
             # the workflow
-            assert accepted(lambda: services.save_values(
+            assert accepted(lambda report=report, user=user: services.save_values(
                 report, values={"HTX_MOI": {"value": 1}}, version=report.version, user=user)) == may_edit, label
-            assert accepted(lambda: services.submit(report, user=user)) == may_edit, label
-            assert accepted(lambda: services.approve(report, user=user)) == may_review, label
-            assert accepted(lambda: services.return_report(report, user=user, comment="x")) == may_review, label
+            assert accepted(lambda report=report, user=user: services.submit(report, user=user)) == may_edit, label
+            assert accepted(lambda report=report, user=user: services.approve(report, user=user)) == may_review, label
+            assert accepted(lambda report=report, user=user: services.return_report(report, user=user, comment="x")) == may_review, label
             # the queue
             assert (report.pk in queue) == may_review, label
             # the page
