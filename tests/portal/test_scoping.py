@@ -189,8 +189,11 @@ _PROVINCE_PAGE = {"commune_editor": 404, "province_reviewer": 200, "province_lea
 MATRIX.update({
     "progress:mine": (dict, {r: 302 for r in ROLES}),
     "progress:area": (lambda: {"code": "20"}, _PROVINCE_PAGE),
-    "progress:export": (lambda: {"code": "20", "fmt": "xlsx"}, _PROVINCE_PAGE),
-    "progress:pdf": (lambda: {"code": "20"}, _PROVINCE_PAGE),
+    # A province's XLSX and PDF are made by a job (settings.JOB_PROGRESS_LEVELS): a redirect to it.
+    "progress:export": (lambda: {"code": "20", "fmt": "xlsx"}, {**_PROVINCE_PAGE, **{
+        r: 302 for r, code in _PROVINCE_PAGE.items() if code == 200}}),
+    "progress:pdf": (lambda: {"code": "20"}, {**_PROVINCE_PAGE, **{
+        r: 302 for r, code in _PROVINCE_PAGE.items() if code == 200}}),
     "progress:issue": (lambda: {"code": "20"}, {"commune_editor": 404, "province_reviewer": 200,
                                                 "province_leader": 403, "province_admin": 200,
                                                 "outsider_admin": 404, "outsider_district": 404}),
@@ -246,6 +249,9 @@ MATRIX.update({
     "reporting:detail": (_own_report_kw, _READ_OWN),
     "reporting:return": (_own_report_kw, _POST_ONLY),
     "reporting:approve": (_own_report_kw, _POST_ONLY),
+    "reporting:import": (dict, _ADMIN_ONLY),
+    "reporting:import_confirm": (dict, _POST_ONLY),
+    "reporting:import_template": (dict, _ADMIN_ONLY),
 })
 
 # The API: its data routes are read with the role's personal token and no session, as the
