@@ -202,6 +202,8 @@ LOGGING = {
 # file of 200 000 cooperatives.
 IMPORT_MAX_EXPANDED_MB = env.int("IMPORT_MAX_EXPANDED_MB", default=180)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Photos and decisions attached to an activity (PDF, JPEG, PNG; checked by content).
+ACTIVITY_ATTACHMENT_MAX_MB = env.int("ACTIVITY_ATTACHMENT_MAX_MB", default=5)
 
 # Background jobs (jobs/): Django's task framework as backported to 5.2 (django-tasks) with its
 # database queue (django-tasks-db): `python manage.py db_worker` runs them, on SQLite or PostgreSQL,

@@ -17,6 +17,7 @@ from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import rollup
 from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
+from reporting.tasks import rollup_for_progress
 
 STATUS_CLASS = rollup.STATUS_CLASS
 def area_groups_url(area):
@@ -72,6 +73,7 @@ def progress_for(request, area, include_submitted=None):
         choice["include_submitted"] = include_submitted
     prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
                     include_submitted=choice["include_submitted"])
+    prog.tasks = rollup_for_progress(prog)  # the tasks section (reporting.tasks)
     return choice, prog
 
 
