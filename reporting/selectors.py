@@ -393,10 +393,12 @@ def _decimal(value):
 
 
 def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
-    """Three aggregate queries, each bringing back per-group sums, never one row per unit:
-    flows summed per (province as it was that year, child, year, kind, indicator); stocks, of
-    the latest report of each area in existence on the evaluation date (a window picks it),
-    summed per (indicator, child); and the stocks' trend per (year, kind, indicator)."""
+    """Two aggregate queries bringing back per-group sums, never one row per unit: every value
+    counted summed per (province as it was that year, child, period, indicator) — the flows'
+    groups, and the stocks' trend —, and the stocks, of the latest report of each area in
+    existence on the evaluation date (a window picks it), summed per (indicator, child).
+    Periods and indicators are named by id in SQL (no join for them) and read back from the
+    lists. Returns (flows, stocks, stock trend), lists of dicts with the indicator's code."""
     as_of_end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
                                       indicator__in=indicators,
@@ -405,37 +407,36 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     if not national:
         base = base.filter(Area.inside_q(area, "report__area"))
     child = _child_expression(area, national)
-    flow_qs = (base.filter(indicator__over_time=Indicator.OverTime.FLOW)
-               .annotate(child=child, period_province=F("report__period_province"), year=F("report__period__year"),
-                         kind=F("report__period__kind"), code=F("indicator__code"))
-               .values("period_province", "child", "year", "kind", "code")
-               .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
-    flows = list(flow_qs)
-    stock_kinds = [i for i in indicators if i.over_time == Indicator.OverTime.STOCK]
-    stocks, trend = [], []
+    by_id = {i.pk: i for i in indicators}
+    period_of = {p.pk: p for p in periods}
+    sums = (base.annotate(pp=F("report__period_province"), child=child, period=F("report__period"))
+            .values("pp", "child", "period", "indicator")
+            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+    flows, trend = [], []
+    for r in sums:
+        ind, p = by_id[r["indicator"]], period_of[r["period"]]
+        row = {"period_province": r["pp"], "child": r["child"], "year": p.year, "kind": p.kind, "code": ind.code,
+               "v": r["v"], "n": r["n"], "d": r["d"]}
+        (flows if ind.over_time == Indicator.OverTime.FLOW else trend).append(row)
+    stock_kinds = [i.pk for i in indicators if i.over_time == Indicator.OverTime.STOCK]
+    stocks = []
     if stock_kinds:
+        begun = [p.pk for p in periods if p.starts_on <= evaluation]
         in_existence = (Q(report__area__valid_from__isnull=True) | Q(report__area__valid_from__lte=evaluation)) & (
             Q(report__area__valid_to__isnull=True) | Q(report__area__valid_to__gte=evaluation))
-        latest = (base.filter(indicator__in=stock_kinds, report__period__starts_on__lte=evaluation)
-                  .filter(in_existence)
-                  .annotate(child=child, code=F("indicator__code"), v=F("value"), n=F("numerator"),
-                            d=F("denominator"),
+        latest = (base.filter(in_existence, indicator__in=stock_kinds, report__period__in=begun)
+                  .annotate(child=child, ind=F("indicator"), v=F("value"), n=F("numerator"), d=F("denominator"),
                             rank=Window(RowNumber(), partition_by=[F("report__area"), F("indicator")],
                                         order_by=[F("report__period__ends_on").desc()]))
                   .filter(rank=1)
-                  .values("child", "code", "v", "n", "d"))
+                  .values("child", "ind", "v", "n", "d"))
         # Django cannot group the rows a window picked: the sum over them is written out.
         sql, params = latest.query.sql_with_params()
         with connections[latest.db].cursor() as cursor:
-            cursor.execute('SELECT latest."child", latest."code", SUM(latest."v"), SUM(latest."n"), SUM(latest."d") '
-                           f'FROM ({sql}) latest GROUP BY latest."child", latest."code"', params)
-            stocks = [{"child": c, "code": code, "v": _decimal(v), "n": _decimal(n), "d": _decimal(d)}
-                      for c, code, v, n, d in cursor.fetchall()]
-        # the trend of stocks: per period, the sum of every value reported for it
-        trend = list(base.filter(indicator__in=stock_kinds)
-                     .annotate(year=F("report__period__year"), kind=F("report__period__kind"), code=F("indicator__code"))
-                     .values("year", "kind", "code")
-                     .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+            cursor.execute('SELECT latest."child", latest."ind", SUM(latest."v"), SUM(latest."n"), SUM(latest."d") '
+                           f'FROM ({sql}) latest GROUP BY latest."child", latest."ind"', params)
+            stocks = [{"child": c, "code": by_id[ind].code, "v": _decimal(v), "n": _decimal(n), "d": _decimal(d)}
+                      for c, ind, v, n, d in cursor.fetchall()]
     return flows, stocks, trend
 
 
