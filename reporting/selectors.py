@@ -3,7 +3,7 @@ area (the national page runs the same queries as a commune's). The arithmetic is
 reporting.rollup; pages, exports and `manage.py progress` all call ``progress()``.
 """
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -498,16 +498,15 @@ def completeness(area, plan, periods, children, national, as_of):
 def _national_completeness(plan, periods, provinces):
     from django.db.models import Count
 
-    root = {}  # area id -> current province id, from lineage paths (one query over the map)
-    units = defaultdict(list)
-    for pk, path, level, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
-            "pk", "path", "level", "valid_from", "valid_to"):
-        province = Area.province_id_of(path)
-        root[pk] = province
-        units[province].append((vf, vt))
+    units = defaultdict(Counter)   # current province id -> {(valid from, valid to): units}, one query over the map
+    for path, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
+            "path", "valid_from", "valid_to"):
+        units[Area.province_id_of(path)][(vf, vt)] += 1
+    # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
     on_time = Q()
     for p in periods:
-        on_time |= Q(period=p, first_submitted_at__date__lte=due_date(plan, p))
+        day_after = datetime.datetime.combine(due_date(plan, p) + datetime.timedelta(days=1), datetime.time())
+        on_time |= Q(period=p, first_submitted_at__lt=timezone.make_aware(day_after))
     counts = (Report.objects.filter(period__in=periods, first_submitted_at__isnull=False,
                                     area__level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
               .values("province", "period").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
@@ -516,7 +515,8 @@ def _national_completeness(plan, periods, provinces):
     for key, province in sorted(provinces.items(), key=lambda kv: kv[1].code):
         cells = []
         for p in periods:
-            expected = sum(1 for vf, vt in units[key] if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
+            expected = sum(n for (vf, vt), n in units[key].items()
+                           if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
             n_sent, n_on_time = sent.get((key, p.pk), (0, 0))
             cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time))
         rows.append((province, cells))

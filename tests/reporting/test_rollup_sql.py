@@ -168,3 +168,19 @@ def test_the_database_brings_back_one_row_per_child_not_per_unit(units):
     annual_2025 = [r for r in flows if r["code"] == "HTX_MOI" and r["year"] == 2025 and r["kind"] == rollup.ANNUAL
                    and r["child"] == Area.resolve("20").pk]
     assert [r["v"] for r in annual_2025] == [11]
+
+
+def test_national_completeness_on_time_is_the_local_due_day(db):
+    """Due 20/12 by default: 20/12 23:30 in Hà Nội (16:30 UTC) is on time, 21/12 00:30 late."""
+    from reporting.selectors import progress
+
+    on_time = report("06040", "2025", submitted=datetime.datetime(2025, 12, 20, 16, 30, tzinfo=datetime.UTC),
+                     HTX_MOI=1)
+    late = report(other_lang_son_commune(), "2025", HTX_MOI=1,
+                  submitted=datetime.datetime(2025, 12, 20, 17, 30, tzinfo=datetime.UTC))
+    assert on_time.pk and late.pk
+    prog = progress(Area.resolve("VN"), milestone=2025, as_of=AFTER_2025)
+    periods = [p.code for p in prog.periods]
+    tally = {province.code: cells for province, cells in prog.completeness}["20"][periods.index("2025")]
+    assert (tally.on_time, tally.late) == (1, 1)
+    assert tally.expected == Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE).count()
