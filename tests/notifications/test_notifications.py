@@ -10,7 +10,7 @@ from notifications.services import notify
 from portal.models import User
 from reporting import services
 from tests.conftest import make_user
-from tests.reporting.helpers import THAT_KHE, report_of, submitted
+from tests.reporting.helpers import THAT_KHE, submitted
 
 pytestmark = pytest.mark.django_db
 K = Notification.Kind
