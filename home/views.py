@@ -12,6 +12,7 @@ from plans.models import Plan
 from portal.models import Area, User
 from portal.scoping import require_role, scoped
 from reporting.queue import late_units, waiting_for
+from reporting.tasks import tasks_due_for
 
 R = User.Role
 
@@ -38,6 +39,8 @@ def home(request):
     if user.role == R.DATA_ENTRY:
         context.update(due=selectors.due_now(user.area, today), returned=selectors.returned_reports(user.area),
                        drafts=selectors.drafts(user.area))
+    if user.role in (R.DATA_ENTRY, R.ADMIN) and user.area:
+        context["tasks_due"] = tasks_due_for(user.area, today)  # the tasks her unit leads, due now
     if user.role == R.REVIEWER:
         context["queue"] = list(waiting_for(user).select_related("area", "period")[:5])
         context["returned_below"], context["returned_below_total"] = selectors.returned_below(user)
