@@ -2,7 +2,7 @@
 command and outside checks use them. Plans may add their own (see plans/seeds/*.json)."""
 
 CATALOG = [
-    # code, name, kind, over time, unit
+    # code, name, kind, over time, unit; SHORT_NAMES: the column headers' and charts' names
     ("HTX_MOI", "HTX do phụ nữ tham gia quản lý, tạo việc làm cho lao động nữ được tư vấn, hỗ trợ "
                 "thành lập mới", "count", "flow", "HTX"),
     ("THT_MOI", "Tổ hợp tác được vận động, hỗ trợ thành lập mới", "count", "flow", "THT"),
@@ -18,3 +18,30 @@ CATALOG = [
     ("CB_HOI_KY_NANG_TL", "Tỷ lệ cán bộ Hội các cấp được nâng cao kỹ năng tuyên truyền, vận động",
      "ratio", "stock", "%"),
 ]
+
+SHORT_NAMES = {
+    "HTX_MOI": "HTX mới",
+    "THT_MOI": "THT mới",
+    "VIEC_LAM_NU_MOI": "Việc làm nữ mới",
+    "HTX_CUNG_CO": "HTX củng cố",
+    "THT_CUNG_CO": "THT củng cố",
+    "HTX_THT_CUNG_CO_TL": "Tỷ lệ HTX/THT củng cố",
+    "LD_NU_ON_DINH_HTX": "LĐ nữ ổn định (HTX)",
+    "LD_NU_ON_DINH_THT": "LĐ nữ ổn định (THT)",
+    "NU_QL_DAO_TAO_TL": "Tỷ lệ nữ QL được đào tạo",
+    "CB_HOI_TAP_HUAN_TL": "Tỷ lệ CB Hội tập huấn",
+    "CB_HOI_KY_NANG_TL": "Tỷ lệ CB Hội nâng kỹ năng",
+}
+
+
+def short_name(code, name, given=""):
+    """The short name of an indicator: the one given (a seed's "short_name", SHORT_NAMES), else
+    the full name cut at a word boundary to at most 32 characters, with "…"."""
+    given = (given or SHORT_NAMES.get(code, "")).strip()
+    if given:
+        return given[:40]
+    name = " ".join((name or "").split())
+    if len(name) <= 32:
+        return name or code
+    cut = name[:32].rsplit(" ", 1)[0].rstrip(" ,;:(/")
+    return cut + "…"

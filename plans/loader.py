@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from plans.catalog import CATALOG
+from plans.catalog import CATALOG, short_name
 from plans.models import Indicator, Plan, Task, TaskGroup, Target
 from portal.models import Area
 
@@ -56,13 +56,14 @@ def seed_documents():
 def load_plans():
     tally = Tally()
     for order, (code, name, kind, over_time, unit) in enumerate(CATALOG):
-        tally.save(Indicator, {"code": code}, dict(name=name, kind=kind, over_time=over_time,
-                                                    unit=unit, in_catalog=True, order=order))
+        tally.save(Indicator, {"code": code}, dict(name=name, short_name=short_name(code, name), kind=kind,
+                                                    over_time=over_time, unit=unit, in_catalog=True, order=order))
     docs = list(seed_documents())
     for _file, doc in docs:
         for i, ind in enumerate(doc.get("indicators", [])):
             tally.save(Indicator, {"code": ind["code"]}, dict(
-                name=ind["name"], kind=ind["kind"], over_time=ind["over_time"],
+                name=ind["name"], short_name=short_name(ind["code"], ind["name"], ind.get("short_name")),
+                kind=ind["kind"], over_time=ind["over_time"],
                 unit=ind.get("unit", ""), in_catalog=False, order=200 + i))
     plans = {}
     for file_name, doc in docs:  # based_on links are set once every plan exists

@@ -22,6 +22,8 @@ class Indicator(models.Model):
 
     code = models.CharField(_("mã chỉ tiêu"), max_length=60, unique=True)
     name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    short_name = models.CharField(_("tên ngắn"), max_length=40, blank=True,
+                                  help_text=_("Dùng ở tiêu đề cột và biểu đồ, ví dụ “HTX mới”."))
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     over_time = models.CharField(_("theo thời gian"), max_length=10, choices=OverTime.choices)
     unit = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
@@ -36,6 +38,11 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    @property
+    def label(self):
+        """The short name for column headers and charts (the code if none was given)."""
+        return self.short_name or self.code
 
 
 class Plan(models.Model):

@@ -22,14 +22,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.scoping import get_scoped_or_404, require_role, scoped
 from portal.text import quote_or_control
 from reporting import notices
+from reporting.issuing import issue_warnings
 from reporting.models import IssuedDocument
-from reporting.pdf import document_figures, render_snapshot_pdf
+from reporting.pdf import DOC_FIELDS, document_figures, document_number, render_snapshot_pdf
 from reporting.progress_views import _area, progress_for
 
 DEFAULT_RECIPIENTS = "Như trên\nThường trực Hội LHPN tỉnh\nLưu: VT"
 
 
 class IssueForm(forms.ModelForm):
+    """The document's own fields. Section III (assessment, difficulties, proposals) is required;
+    the number is kept as printed ("5/BC-HPN" -> "05/BC-HPN", reporting.pdf.document_number)."""
     issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                 widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
                                 error_messages={"invalid": gettext_lazy("Ngày ghi theo dạng dd/mm/yyyy.")})
@@ -48,10 +51,18 @@ class IssueForm(forms.ModelForm):
                       "recipients": gettext_lazy("Mỗi nơi nhận một dòng; dòng cuối là “Lưu: VT, …”."),
                       "issuing_body": gettext_lazy("Có thể ghi hai dòng, ví dụ ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN.")}
 
-    def __init__(self, *args, **kwargs):
+    confirm_warnings = forms.BooleanField(
+        label=gettext_lazy("Tôi đã xem các cảnh báo ở trên và vẫn ban hành"), required=False)
+
+    def __init__(self, *args, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        for name in ("assessment", "difficulties", "proposals"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = _("Mục III của báo cáo cần có nội dung này.")
+        if not warnings:
+            del self.fields["confirm_warnings"]
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -60,7 +71,20 @@ class IssueForm(forms.ModelForm):
                                           "(ví dụ đúng: 15/BC-HPN)."))
         if "/" not in number:
             raise forms.ValidationError(_("Số, ký hiệu ghi dạng 15/BC-HPN (số / ký hiệu)."))
-        return number
+        return document_number(number)
+
+    def document(self):
+        """The typed fields as the PDF renderer takes them (a preview: nothing saved)."""
+        return {k: self.cleaned_data.get(k) for k in DOC_FIELDS}
+
+
+def _warnings(form, area, prog):
+    """The warnings for what was typed (reporting.issuing), once the fields they need are valid."""
+    data = getattr(form, "cleaned_data", {})
+    if "number" not in data or "issued_on" not in data or "issuing_body" not in data:
+        return []
+    return issue_warnings(area=area, prog=prog, number=data["number"], issuing_body=data["issuing_body"],
+                          issued_on=data["issued_on"])
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,20 +97,36 @@ def issue(request, code):
                "parent_body": figures["area"]["parent_body"], "issuing_body": figures["area"]["issuing_body"],
                "signer_authority": "TM. BAN THƯỜNG VỤ", "signer_title": "PHÓ CHỦ TỊCH",
                "recipients": DEFAULT_RECIPIENTS, "tasks_text": figures["tasks"]["text"]}
-    form = IssueForm(request.POST or None, initial=initial)
+    warnings = []
+    if request.method == "POST":
+        # the warnings depend on what was typed: a first form finds them, and the form shown
+        # again carries the confirmation box when there are any
+        probe = IssueForm(request.POST)
+        probe.is_valid()
+        warnings = _warnings(probe, area, prog)
+    form = IssueForm(request.POST or None, initial=initial, warnings=warnings)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            doc = form.save(commit=False)
-            doc.area, doc.plan, doc.milestone, doc.created_by = area, prog.plan, prog.milestone, request.user
-            figures["tasks"]["text"] = form.cleaned_data["tasks_text"].strip()
-            doc.figures = figures
-            doc.pdf = render_snapshot_pdf(figures, doc)
-            doc.save()
-            notices.document_issued(doc)
-        messages.success(request, _("Đã ban hành văn bản %(n)s.") % {"n": doc.number})
-        return redirect("documents:detail", pk=doc.pk)
+        figures["tasks"]["text"] = form.cleaned_data["tasks_text"].strip()  # as typed (section II.3)
+        if "xem_truoc" in request.POST:   # "Xem trước": the real document from the typed fields
+            pdf = render_snapshot_pdf(figures, form.document())
+            name = form.cleaned_data["number"].replace("/", "-")
+            return HttpResponse(pdf, content_type="application/pdf", headers={
+                "Content-Disposition": content_disposition_header(False, f"xem-truoc-{name}.pdf")})
+        if warnings and not form.cleaned_data.get("confirm_warnings"):
+            form.add_error("confirm_warnings", _("Hãy xem các cảnh báo và đánh dấu ô xác nhận trước khi ban hành."))
+        else:
+            with transaction.atomic():
+                doc = form.save(commit=False)
+                doc.area, doc.plan, doc.milestone, doc.created_by = area, prog.plan, prog.milestone, request.user
+                doc.figures = figures
+                doc.pdf = render_snapshot_pdf(figures, doc)
+                doc.save()
+                notices.document_issued(doc)
+            messages.success(request, _("Đã ban hành văn bản %(n)s.") % {"n": doc.number})
+            return redirect("documents:detail", pk=doc.pk)
     return render(request, "reporting/issue_form.html", {
         "nav": "progress", "area": area, "prog": prog, "form": form, "query": request.GET.urlencode(),
+        "warnings": warnings,
         "breadcrumbs": [(area.name, reverse("progress:area", args=[area.code]) + "?" + request.GET.urlencode()),
                         (_("Ban hành văn bản"), None)]})
 
@@ -95,6 +135,8 @@ def issue(request, code):
 def document_list(request):
     docs = scoped(IssuedDocument.objects.select_related("area", "plan").defer("pdf", "figures"), request.user)
     page = Paginator(docs, 25).get_page(request.GET.get("page"))
+    for d in page.object_list:
+        d.shown_number = document_number(d.number)   # as the PDF prints it ("05/BC-HPN")
     return render(request, "reporting/document_list.html", {
         "nav": "progress", "page": page, "breadcrumbs": [(_("Văn bản đã ban hành"), None)]})
 
@@ -103,15 +145,16 @@ def document_list(request):
 def document_detail(request, pk):
     doc = get_scoped_or_404(IssuedDocument.objects.select_related("area", "plan", "created_by").defer("pdf"),
                             request.user, pk=pk)
+    doc.shown_number = document_number(doc.number)
     return render(request, "reporting/document_detail.html", {
         "nav": "progress", "doc": doc,
-        "breadcrumbs": [(_("Văn bản đã ban hành"), reverse("documents:list")), (doc.number, None)]})
+        "breadcrumbs": [(_("Văn bản đã ban hành"), reverse("documents:list")), (doc.shown_number, None)]})
 
 
 @require_safe
 def document_pdf(request, pk):
     """The PDF exactly as issued (stored bytes), whatever has been reported since."""
     doc = get_scoped_or_404(IssuedDocument.objects.all(), request.user, pk=pk)
-    name = doc.number.replace("/", "-")
+    name = document_number(doc.number).replace("/", "-")
     return HttpResponse(bytes(doc.pdf), content_type="application/pdf",
                         headers={"Content-Disposition": content_disposition_header(False, f"{name}.pdf")})

@@ -152,6 +152,8 @@ def progress_xlsx(progress):
             seen.add(line.indicator.code)
             columns.append(line)
     header(ws, 3, ["Mã", "Đơn vị", *[line.indicator.code for line in columns]])
+    for i, line in enumerate(columns, start=3):   # the short names above the codes (which stay: a contract)
+        ws.cell(row=2, column=i, value=safe_cell(line.indicator.label)).font = bold
     ws.freeze_panes = "C4"
     units = [(key, child.code, _child_label(child)) for key, child in _children_sorted(progress)]
     if any(progress.area.pk in line.children for line in columns):

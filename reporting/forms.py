@@ -51,9 +51,13 @@ class ReportForm(forms.Form):
                 num, den = field_names(ind)
                 self.fields[num] = _whole_number(_("Tử số"))
                 self.fields[den] = _whole_number(_("Mẫu số"))
+                # the table shows no <label> per input: each says what it is (screen readers)
+                self.fields[num].widget.attrs["aria-label"] = f"{_('Tử số')}: {ind.name}"
+                self.fields[den].widget.attrs["aria-label"] = f"{_('Mẫu số')}: {ind.name}"
             else:
                 (name,) = field_names(ind)
                 self.fields[name] = _whole_number(ind.name)
+                self.fields[name].widget.attrs["aria-label"] = ind.name
 
     def full_clean(self):
         super().full_clean()

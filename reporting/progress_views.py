@@ -77,6 +77,15 @@ def progress_for(request, area, include_submitted=None):
     return choice, prog
 
 
+def _trend_value(line, period):
+    """A trend point for the chart: a count as a number, a ratio as its percentage; None if none."""
+    f = line.trend.get(period)
+    if f is None:
+        return None
+    value = f.percent if line.indicator.kind == "ratio" else f.value
+    return float(value) if value is not None else None
+
+
 @require_safe
 def my_progress(request):
     require_area(request.user)
@@ -93,35 +102,50 @@ def area_progress(request, code):
         line.label = rollup.STATUS_LABELS[line.status]
         line.notes = rollup.line_notes(line, prog.name_of, prog.plan.area.name)
         line.groups_url = area_groups_url(prog.plan.area) if line.status == rollup.UNGROUPED else ""
-    children = []
+    children, without_data = [], []
+    lagging_only = request.GET.get("cham") == "1"
     for key, child in sorted(prog.children.items(), key=lambda kv: (kv[1].level, kv[1].is_old, kv[1].code)):
-        cells = []
+        cells, statuses = [], []
         for line in prog.lines:
             c = line.children.get(key)
             # A unit is judged only against its own target (its allocation, a percentage target as
             # written, its group's target); otherwise its figure is shown plain with its share.
             has = c is not None and c.actual is not None
             judged = has and c.status in rollup.JUDGED
+            if judged:
+                statuses.append(c.status)
             cells.append({"actual": c.actual if has else None, "ratio": line.indicator.kind == "ratio",
+                          "indicator": line.indicator,
                           "css": STATUS_CLASS[c.status] if judged else ("light border" if has else "secondary"),
                           "label": rollup.STATUS_LABELS[c.status if has else rollup.NO_DATA],
                           "contribution": c.contribution if has else None})
-        children.append({"area": child, "cells": cells, "visible": can_see_area(request.user, child)})
-    years = sorted({k for line in prog.lines for k in line.trend})
+        row = {"area": child, "cells": cells, "visible": can_see_area(request.user, child)}
+        if not any(c["actual"] is not None for c in cells):
+            without_data.append(row)      # collapsed behind "N đơn vị chưa có số liệu"
+        elif not lagging_only or rollup.is_lagging(statuses):
+            children.append(row)
+    periods = sorted({k for line in prog.lines for k in line.trend}, key=rollup.period_key)
     chart = {
-        "labels": [line.indicator.code for line in prog.lines],
+        "labels": [line.indicator.label for line in prog.lines],
+        "names": [line.indicator.name for line in prog.lines],
         "percent": [float(line.percent_of_target) if line.percent_of_target is not None else None
                     for line in prog.lines],
         "colours": [rollup.STATUS_COLOURS[line.status] for line in prog.lines],
         "statuses": [line.label for line in prog.lines],
+        "trend": {"periods": periods, "series": [
+            {"label": line.indicator.label, "ratio": line.indicator.kind == "ratio",
+             "values": [_trend_value(line, p) for p in periods]} for line in prog.lines]},
     }
     crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
               if can_see_area(request.user, a)]
     return render(request, "reporting/progress.html", {
-        "nav": "progress", "area": area, "prog": prog, "children": children, "years": years, "chart": chart,
+        "nav": "progress", "area": area, "prog": prog, "children": children, "without_data": without_data,
+        "has_children": bool(prog.children), "lagging_only": lagging_only, "years": periods, "chart": chart,
         "query": request.GET.urlencode(), **choice,
         "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
         "completeness_national": area.level == Area.Level.COUNTRY,
+        "completeness": [(child, list(zip(prog.periods, cells))) for child, cells in prog.completeness],
+        "chart_height": min(max(80 + 34 * len(prog.lines), 200), 480),
     })
 
 

@@ -49,6 +49,19 @@ CLASS_COLOURS = {"success": "#198754", "info": "#0dcaf0", "warning": "#ffc107", 
                  "secondary": "#6c757d", "light": "#dee2e6"}
 STATUS_COLOURS = {key: CLASS_COLOURS[css] for key, css in STATUS_CLASS.items()}
 JUDGED = {ACHIEVED, ON_TRACK, BEHIND, NOT_ACHIEVED}   # statuses that say whether a target is met
+LAGGING = {BEHIND, NOT_ACHIEVED}                      # the progress page's "chỉ đơn vị chậm/chưa đạt"
+
+
+def period_key(code):
+    """Periods in time order, by end date and then kind: 2023-H1, 2023, 2024-H1, 2024, …
+    (a year's annual report ends after its first half; "2023" < "2023-H1" as text)."""
+    year, _, half = str(code).partition("-")
+    return (int(year), 0 if half else 1)
+
+
+def is_lagging(statuses):
+    """A unit is behind when any of its own targets is behind or, once closed, not achieved."""
+    return any(s in LAGGING for s in statuses)
 
 
 EMPTY = Figure()

@@ -24,11 +24,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync"]
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 
-# user -> [(name, path)]: the pages each role works on every week.
+# user -> [(name, path) or (name, path, selector to click there first)]: the pages each role
+# works on every week. The report form is the one "Mở báo cáo" opens (the current period's).
+OPEN_REPORT = "form[action$='/mo/'] button[type=submit]"
 PAGES = {
     "nhaplieu": [("home", "/"), ("cooperatives", "/hop-tac-xa/"), ("reports", "/bao-cao/"),
-                 ("progress", "/tien-do/06040/")],
-    "kiemduyet": [("home", "/"), ("progress", "/tien-do/20/"), ("queue", "/bao-cao/cho-duyet/")],
+                 ("report-form", "/bao-cao/", OPEN_REPORT), ("progress", "/tien-do/06040/")],
+    "kiemduyet": [("home", "/"), ("progress", "/tien-do/20/"), ("queue", "/bao-cao/cho-duyet/"),
+                  ("issue-form", "/tien-do/20/ban-hanh/")],
     "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/")],
     "quantri": [("home", "/"), ("progress-national", "/tien-do/VN/"), ("users", "/nguoi-dung/"),
                 ("plans", "/ke-hoach/")],
@@ -79,9 +82,12 @@ def shoot(base, only=None):
                 page.fill("input[name=password]", PASSWORD)
                 page.click("form button[type=submit], form input[type=submit]")
                 page.wait_for_load_state("networkidle")
-                for name, path in pages:
+                for name, path, *click in pages:
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
+                    if click:
+                        page.click(click[0])
+                        page.wait_for_load_state("networkidle")
                     target = OUT / f"{user}-{name}-{size}.png"
                     page.screenshot(path=str(target), full_page=True)
                     wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
