@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives import rules
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.selectors import NO, YES, current_communes, scoped_cadres, scoped_managers
-from portal.forms import AreaCodeField
+from portal.forms import AreaCodeField, AreaPickerWidget
 from portal.models import Area
 from portal.scoping import can_see_area
 from portal.text import nfc, nfkc
@@ -45,8 +45,9 @@ def _in_scope_area(user, area, required=True):
 class CooperativeFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Tên (có hoặc không dấu) hoặc mã số")}))
-    area = AreaCodeField(label=_("Mã địa bàn"), required=False,
-                         widget=forms.TextInput(attrs={"placeholder": _("Mã tỉnh hoặc xã/phường")}))
+    area = AreaCodeField(label=_("Địa bàn"), required=False,
+                         widget=AreaPickerWidget(era="current", attrs={
+                             "class": "form-control", "placeholder": _("Tên hoặc mã tỉnh, xã/phường")}))
     kind = forms.ChoiceField(label=_("Loại hình"), required=False,
                              choices=[("", _("Mọi loại hình"))] + Cooperative.Kind.choices)
     sector = forms.ChoiceField(label=_("Lĩnh vực"), required=False,
@@ -60,6 +61,7 @@ class CooperativeFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
 
     def clean_q(self):
         return nfc(self.cleaned_data["q"])
@@ -280,6 +282,7 @@ class AreaInScopeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
         if self.instance.pk is None and user.area:
             self.initial.setdefault("area", user.area.code)
         self.helper = _helper()
@@ -289,7 +292,9 @@ class AreaInScopeForm(forms.ModelForm):
 
 
 class TrainingForm(AreaInScopeForm):
-    area = AreaCodeField(label=_("Mã địa bàn tổ chức"), help_text=_("Mã tỉnh (2 số) hoặc xã (5 số)."))
+    area = AreaCodeField(label=_("Địa bàn tổ chức"), widget=AreaPickerWidget(era="current"),
+                         help_text=_("Gõ tên tỉnh hoặc xã/phường (có hoặc không dấu) rồi chọn; hoặc mã tỉnh (2 số), "
+                                     "xã (5 số)."))
     starts_on = VnDateField(label=_("Từ ngày"))
     ends_on = VnDateField(label=_("Đến ngày"))
 
@@ -308,7 +313,8 @@ class TrainingForm(AreaInScopeForm):
 
 
 class CadreForm(AreaInScopeForm):
-    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("Hội LHPN của địa bàn nào (mã tỉnh hoặc xã)."))
+    area = AreaCodeField(label=_("Địa bàn"), widget=AreaPickerWidget(era="current"),
+                         help_text=_("Hội LHPN của địa bàn nào (gõ tên hoặc mã tỉnh, xã/phường)."))
 
     class Meta:
         model = Cadre

@@ -46,7 +46,8 @@ def stated_field(label):
 class PlanForm(forms.ModelForm):
     reports_half_year = stated_field(_("Báo cáo 6 tháng"))
     reports_annual = stated_field(_("Báo cáo năm"))
-    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("VN, mã tỉnh (2 số), huyện (3 số) hoặc xã (5 số)."))
+    area = AreaCodeField(label=_("Địa bàn"), help_text=_(
+        "Gõ tên (có hoặc không dấu) rồi chọn; hoặc mã: VN, tỉnh (2 số), huyện (3 số), xã (5 số)."))
     issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                 widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
                                 error_messages={"invalid": _("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025.")})
@@ -64,6 +65,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
         based_on = scoped(Plan.objects.all(), user)
         if self.instance.pk:
             based_on = based_on.exclude(pk=self.instance.pk)
