@@ -13,7 +13,7 @@
     var url = input.dataset.areaPicker;
     var current = input.dataset.areaPickerOption ? JSON.parse(input.dataset.areaPickerOption) : null;
     if (!current) input.value = "";  // a hand-typed value the server did not recognise
-    new TomSelect(input, {
+    var picker = new TomSelect(input, {
       maxItems: 1,
       create: false,
       valueField: "value",
@@ -45,5 +45,21 @@
         loading: function () { return "<div class=\"spinner-border spinner-border-sm m-2\" role=\"status\" aria-label=\"" + words.wait + "\"></div>"; }
       }
     });
+    // <form data-area-switch="/tien-do/__code__/">: choosing a unit opens its page, keeping the
+    // page's other choices (plan, milestone, date)
+    var form = input.closest("form[data-area-switch]");
+    if (form) {
+      form.classList.remove("d-none");
+      picker.on("change", function (value) {
+        if (!value) return;
+        var parts = value.split("@");
+        var params = new URLSearchParams(window.location.search);
+        params.delete("hieu_luc");
+        if (parts[1]) params.set("hieu_luc", parts[1]);
+        var query = params.toString();
+        window.location.assign(form.dataset.areaSwitch.replace("__code__", encodeURIComponent(parts[0])) + (query ? "?" + query : ""));
+      });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+    }
   });
 })();

@@ -143,3 +143,9 @@ def test_the_training_form_and_the_list_filter_use_the_picker(client_for, users)
     assert "data-area-picker" in client.get(reverse("cooperatives:list")).content.decode()
     response = client.get(reverse("cooperatives:list"), {"area": "hoa tham"})
     assert response.status_code == 200 and "Xã Hoa Thám" in response.content.decode()
+
+
+def test_the_progress_page_offers_an_area_switch(client_for, users):
+    page = client_for(users["province_reviewer"]).get(reverse("progress:area", args=["20"])).content.decode()
+    assert 'data-area-switch="/tien-do/__code__/"' in page and 'id="area-switch"' in page
+    assert 'data-area-picker-option="{&quot;value&quot;: &quot;20&quot;' in page
