@@ -5,24 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives import rules
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.selectors import NO, YES, current_communes, scoped_cadres, scoped_managers
-from portal.forms import AreaCodeField, AreaPickerWidget
+from plans.forms import CountField
+from portal.forms import AreaCodeField, AreaPickerWidget, VnDateField
 from portal.models import Area
 from portal.scoping import can_see_area
 from portal.text import nfc, nfkc
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 YES_NO = [("", _("Tất cả")), (YES, _("Có")), (NO, _("Không"))]
 MAX_SELECT = 400  # beyond this many communes, the commune is typed as its code
-
-
-class VnDateField(forms.DateField):
-    """A date written dd/mm/yyyy (ISO also accepted)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"))
-        kwargs.setdefault("error_messages", {"invalid": _("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025.")})
-        super().__init__(**kwargs)
 
 
 def _helper():
@@ -191,8 +181,9 @@ class WorkforceForm(_ChildForm):
     class Meta:
         model = Workforce
         fields = ["year", "members", "female_members", "workers", "female_workers"]
-        error_messages = {name: {"invalid": _("Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12.")}
-                          for name in fields}
+        # "12a" gets the message of the report form's figures (plans.forms.VietnameseDecimalField)
+        field_classes = {name: CountField for name in fields if name != "year"}
+        error_messages = {"year": {"invalid": _("Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12.")}}
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,6 @@
+import datetime
 import json
+import re
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.area_search import AmbiguousName, choice, resolve_input, value_of
 from portal.models import Area, User
 from portal.scoping import can_see_area
-from portal.text import nfc
+from portal.text import nfc, nfkc
 
 
 class LoginForm(AuthenticationForm):
@@ -73,6 +75,42 @@ class AreaCodeField(forms.CharField):
         if isinstance(value, int):
             value = Area.objects.filter(pk=value).first()
         return value_of(value) if isinstance(value, Area) else value
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def date_error(text):
+    """Why a typed date is refused: a day that does not exist ("31/02/2025") is named as such,
+    anything else is shown the dd/mm/yyyy form."""
+    match = _DAY_MONTH_YEAR.match(nfkc(text))
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return forms.ValidationError(_("Ngày %(date)s không tồn tại."), code="invalid",
+                                         params={"date": f"{day:02d}/{month:02d}/{year}"})
+    return forms.ValidationError(_("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025."), code="invalid")
+
+
+class VnDateField(forms.DateField):
+    """The one date rule of the portal's forms: written dd/mm/yyyy (ISO also accepted), full-width
+    digits read as digits; "31/02/2025" says the day does not exist."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = nfkc(value)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise date_error(value) from None
 
 
 class UserForm(SetPasswordMixin, forms.ModelForm):
