@@ -166,7 +166,7 @@ class ReportValueList(ListAPIView):
                 area = None
             if area is None or not can_see_area(user, area):
                 raise Http404(_("Không tìm thấy, hoặc nằm ngoài địa bàn của bạn."))
-            values = values.filter(report__area__path__startswith=area.path)
+            values = values.filter(Area.inside_q(area, "report__area"))
         if params.get("period"):
             if not Period.objects.filter(code=params["period"]).exists():
                 raise ValidationError({"period": _("Không có kỳ báo cáo “%(p)s” (ví dụ 2025-H1, 2025).")

@@ -42,6 +42,7 @@ TRAINING_TITLE = "Đào tạo ghi nhận qua nhập dữ liệu"
 TRAINING_ORGANISER = "Hội LHPN (ghi nhận khi nhập dữ liệu)"
 CHANGE_REASON = "Nhập dữ liệu từ tệp Excel"
 BATCH = 1000
+PROGRESS_EVERY = 200  # rows between two on_progress calls
 
 # (key, header as in DOMAIN.md §7, other spellings accepted)
 COOP_COLUMNS = [
@@ -331,10 +332,13 @@ class ManagerRow:
     trained: bool
 
 
-def _validate_coops(sheet, geo, errors, today):
+def _validate_coops(sheet, geo, errors, today, on_progress=None):
     out, seen = [], {}
     present = set(sheet.columns)
-    for number, raw in sheet.rows:
+    total = len(sheet.rows)
+    for i, (number, raw) in enumerate(sheet.rows):
+        if on_progress and i % PROGRESS_EVERY == 0:
+            on_progress(i, total)
         row = RowChecker(sheet.title, number, raw, HEADERS)
         err, get, row_errors = row.err, row.get, row.errors
 
@@ -493,12 +497,15 @@ def _by_cooperative(queryset, ids):
     return out
 
 
-def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
+def import_cooperatives(path_or_file, dry_run=False, today=None, within=None, on_progress=None):
     """Validates the whole file and writes it (all or nothing); returns an ImportResult.
 
     within: an Area; when given (an administrator's import in the browser), every row must lie
     inside it: a commune outside it, or a registration code that belongs to a cooperative
-    outside it, is an error like any other."""
+    outside it, is an error like any other.
+    on_progress: called as ``on_progress(done, total)`` every PROGRESS_EVERY cooperative rows
+    checked, then with (total, total) once the file is checked and once it is written (a
+    background job's progress bar)."""
     today = today or datetime.date.today()
     result = ImportResult(dry_run=dry_run)
     book = read_workbook(path_or_file)
@@ -509,7 +516,8 @@ def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
     if result.errors:  # the layout itself is wrong (no header row, a missing column): rows would only add noise
         return result
     geo = MapIndex()
-    coop_rows, file_codes = _validate_coops(book.cooperatives, geo, result.errors, today)
+    coop_rows, file_codes = _validate_coops(book.cooperatives, geo, result.errors, today, on_progress)
+    total = len(book.cooperatives.rows)
     manager_rows = []
     manager_codes = set()
     if book.managers is not None and book.managers.header_row is not None:
@@ -522,7 +530,11 @@ def import_cooperatives(path_or_file, dry_run=False, today=None, within=None):
     if result.errors:
         result.errors.sort(key=lambda e: (e.sheet != book.cooperatives.title, e.row))
         return result
+    if on_progress:
+        on_progress(total, total)
     _apply(coop_rows, manager_rows, existing, result, today, dry_run)
+    if on_progress and not dry_run:
+        on_progress(total, total)
     return result
 
 

@@ -68,7 +68,7 @@ def import_preview(job, progress):
 
     data = _stored_upload(job)
     progress.done(0, _("Đang đọc và kiểm tra tệp…"), force=True)
-    result = import_cooperatives(io.BytesIO(data), dry_run=True, within=job.owner.area)
+    result = import_cooperatives(io.BytesIO(data), dry_run=True, within=job.owner.area, on_progress=progress)
     job.result = {**_import_result(result), "file": job.params["file"],
                   "original_name": job.params.get("original_name", "")}
 
@@ -81,7 +81,7 @@ def import_confirm(job, progress):
 
     data = _stored_upload(job)
     progress.done(0, _("Đang nhập…"), force=True)
-    result = import_cooperatives(io.BytesIO(data), within=job.owner.area)
+    result = import_cooperatives(io.BytesIO(data), within=job.owner.area, on_progress=progress)
     job.result = {**_import_result(result), "original_name": job.params.get("original_name", "")}
     if not result.ok:  # the database changed since the preview
         raise JobFailed(_("%(n)s lỗi: không ghi dữ liệu nào. Sửa tệp rồi nhập lại.") % {"n": len(result.errors)})

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from health_check.views import HealthCheckView
 
 from home import views
+from reporting import activity_views as reporting_tasks
 
 # For the container's health check and monitoring, without a log-in: the database answers, the
 # media storage takes a file, the cache works.
@@ -23,6 +24,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("portal.urls_app")),
     path("ke-hoach/", include("plans.urls")),
+    path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/", reporting_tasks.task_list, name="task_list"),
+    path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/tinh-trang/", reporting_tasks.task_status_set, name="task_status_set"),
+    path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/kinh-phi/", reporting_tasks.task_budget, name="task_budget"),
+    path("hoat-dong/", include("reporting.activity_urls")),
     path("hop-tac-xa/", include("cooperatives.urls")),
     path("bao-cao/", include("reporting.urls")),
     path("tien-do/", include("reporting.progress_urls")),

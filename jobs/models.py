@@ -17,6 +17,9 @@ class Job(models.Model):
         REGISTRY_EXPORT = "registry_export", _("Xuất danh sách HTX/THT")
         IMPORT_PREVIEW = "import_preview", _("Kiểm tra tệp nhập HTX/THT")
         IMPORT_CONFIRM = "import_confirm", _("Nhập HTX/THT")
+        PROGRESS_EXPORT = "progress_export", _("Xuất tiến độ (XLSX, PDF)")
+        FIGURES_PREVIEW = "figures_preview", _("Kiểm tra tệp số liệu báo cáo")
+        FIGURES_CONFIRM = "figures_confirm", _("Nhập số liệu báo cáo")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

@@ -92,10 +92,17 @@ def _finish(job, state, error=""):
 
 class Progress:
     """How far a job got: ``total(n)``, then ``done(n, message)`` as often as wanted (it writes at
-    most every half second, and always the last one)."""
+    most every half second, and always the last one). The object itself is an importer's
+    ``on_progress(done, total)`` callback."""
 
     def __init__(self, job_id):
-        self.job_id, self._last = job_id, 0.0
+        self.job_id, self._last, self._total = job_id, 0.0, None
+
+    def __call__(self, done, total):
+        if total != self._total:
+            self._total = total
+            self.total(total)
+        self.done(done, force=done >= total)
 
     def total(self, rows):
         Job.objects.filter(pk=self.job_id).update(rows_total=rows, heartbeat_at=timezone.now())

@@ -498,7 +498,7 @@ def allocation_notes(user, plan, targets):
     labels = {t.area_group for t in targets if t.area_group}
     grouped = set()
     if labels:
-        grouped = set(AreaGroup.objects.filter(area__path__startswith=plan.area.path, name__in=labels)
+        grouped = set(AreaGroup.objects.filter(Area.inside_q(plan.area, "area"), name__in=labels)
                       .values_list("name", flat=True).distinct())
     for t in targets:
         t.allocate = is_count_target(t)

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from plans.catalog import CATALOG
-from plans.models import Indicator, Plan, TaskGroup, Target
+from plans.models import Indicator, Plan, Task, TaskGroup, Target
 from portal.models import Area
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
@@ -97,12 +97,13 @@ def _save_plan(tally, file_name, doc):
         reporting_note=rep.get("note") or "", note=doc.get("note") or "",
         source_file=doc.get("source") or file_name,
     ))
+    indicators = {i.code: i for i in Indicator.objects.all()}
     for order, task in enumerate(doc.get("tasks", []), start=1):
-        tally.save(TaskGroup, {"plan": plan, "order": order}, dict(
+        group = tally.save(TaskGroup, {"plan": plan, "order": order}, dict(
             section=task.get("section") or "", title=task["title"][:400],
             agencies="\n".join(task.get("agencies") or []), body=task.get("body") or ""))
+        _save_tasks(tally, group, task.get("tasks") or [], indicators)
     TaskGroup.objects.filter(plan=plan, order__gt=len(doc.get("tasks", []))).delete()
-    indicators = {i.code: i for i in Indicator.objects.all()}
     kept = []
     for t in doc.get("targets", []):
         kept.append(tally.save(Target, {"plan": plan, "indicator": indicators[t["indicator"]],
@@ -114,3 +115,16 @@ def _save_plan(tally, file_name, doc):
     removed, _ = Target.objects.filter(plan=plan).exclude(pk__in=kept).delete()  # corrected in the seed
     tally.counts["updated"] += removed
     return plan
+
+
+def _save_tasks(tally, group, items, indicators):
+    """The tasks of one task group, in document order (a group's task keeps its order number)."""
+    for order, item in enumerate(items, start=1):
+        task = tally.save(Task, {"group": group, "order": order}, dict(
+            title=item["title"][:400], lead=item["lead"][:200], partners="\n".join(item.get("partners") or []),
+            start_year=item["start_year"], end_year=item["end_year"], recurrence=item.get("recurrence") or "once",
+            every_years=item.get("every_years"), wording=item.get("wording") or ""))
+        wanted = {indicators[code].pk for code in item.get("indicators") or []}
+        if set(task.indicators.values_list("pk", flat=True)) != wanted:
+            task.indicators.set(wanted)
+    Task.objects.filter(group=group, order__gt=len(items)).delete()

@@ -242,3 +242,73 @@ class AreaGroup(models.Model):
 
     def __str__(self):
         return f"{self.area}: {self.name}"
+
+
+class Task(models.Model):
+    """One task of a task group ("nhiệm vụ, giải pháp"): what, who leads it, with whom, and when
+    — once by its end year, every year, every N years ("02 năm/lần") or every reporting period
+    ("định kỳ hằng tháng, quý"). When it falls due is ``plans.tasks.due_years``."""
+
+    class Recurrence(models.TextChoices):
+        ONCE = "once", _("Một lần (trong thời hạn)")
+        YEARLY = "yearly", _("Hằng năm")
+        EVERY_N_YEARS = "every_n", _("Định kỳ N năm/lần")
+        PER_PERIOD = "per_period", _("Mỗi kỳ báo cáo")
+
+    group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="items",
+                              verbose_name=_("nhóm nhiệm vụ"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("nhiệm vụ"), max_length=400)
+    lead = models.CharField(_("cơ quan chủ trì"), max_length=200)
+    partners = models.TextField(_("cơ quan phối hợp"), blank=True, help_text=_("Mỗi cơ quan một dòng."))
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    recurrence = models.CharField(_("tần suất"), max_length=10, choices=Recurrence.choices,
+                                  default=Recurrence.ONCE)
+    every_years = models.PositiveSmallIntegerField(_("số năm một lần"), null=True, blank=True)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="tasks",
+                                        verbose_name=_("chỉ tiêu phục vụ"))
+    wording = models.TextField(_("nguyên văn"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["group__plan", "group__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["group", "order"], name="task_item_order_unique")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def partner_list(self):
+        return [a for a in self.partners.splitlines() if a.strip()]
+
+    def clean(self):
+        if self.start_year and self.end_year and self.start_year > self.end_year:
+            raise ValidationError({"end_year": _("Năm kết thúc phải sau hoặc bằng năm bắt đầu.")})
+        if self.recurrence == self.Recurrence.EVERY_N_YEARS and not (self.every_years or 0) >= 2:
+            raise ValidationError({"every_years": _("Nhiệm vụ định kỳ cần số năm một lần (từ 2 trở lên).")})
+
+
+class TaskBudget(models.Model):
+    """The money planned for a task in a year from one source (set by the administrator)."""
+
+    class Source(models.TextChoices):
+        PROVINCE = "province", _("Ngân sách tỉnh")
+        NATIONAL = "national", _("Chương trình mục tiêu quốc gia, Trung ương")
+        OTHER = "other", _("Nguồn hợp pháp khác")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("nhiệm vụ"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    source = models.CharField(_("nguồn kinh phí"), max_length=10, choices=Source.choices)
+    amount = models.DecimalField(_("kinh phí dự kiến (đồng)"), max_digits=16, decimal_places=0)
+    history = HistoricalRecords()
+
+    area_scope = "task__group__plan__area"
+    scope_includes_ancestors = True
+
+    class Meta:
+        verbose_name = _("kinh phí dự kiến")
+        verbose_name_plural = _("kinh phí dự kiến")
+        ordering = ["task", "year", "source"]
+        constraints = [models.UniqueConstraint(fields=["task", "year", "source"], name="task_budget_unique")]

@@ -307,7 +307,7 @@ def import_area_groups(path_or_file, area, user, *, dry_run=False):
             errors.append(RowError(sheet.title, number, GROUP_HEADERS["code"],
                                    f"đơn vị mã {unit.code} đã ghi ở dòng {row_of[unit.pk]}"))
             continue
-        if not unit.path.startswith(area.path) or unit.pk == area.pk:
+        if not unit.lies_in(area) or unit.pk == area.pk:
             errors.append(RowError(sheet.title, number, GROUP_HEADERS["code"],
                                    f"“{unit.name}” ({unit.code}) không thuộc {area.name}"))
             continue

@@ -202,6 +202,8 @@ LOGGING = {
 # file of 200 000 cooperatives.
 IMPORT_MAX_EXPANDED_MB = env.int("IMPORT_MAX_EXPANDED_MB", default=180)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Photos and decisions attached to an activity (PDF, JPEG, PNG; checked by content).
+ACTIVITY_ATTACHMENT_MAX_MB = env.int("ACTIVITY_ATTACHMENT_MAX_MB", default=5)
 
 # Background jobs (jobs/): Django's task framework as backported to 5.2 (django-tasks) with its
 # database queue (django-tasks-db): `python manage.py db_worker` runs them, on SQLite or PostgreSQL,
@@ -215,10 +217,17 @@ JOB_RUNNERS = {
     "registry_export": "cooperatives.jobs.registry_export",
     "import_preview": "cooperatives.jobs.import_preview",
     "import_confirm": "cooperatives.jobs.import_confirm",
+    "progress_export": "reporting.jobs.progress_export",
+    "figures_preview": "reporting.jobs.figures_preview",
+    "figures_confirm": "reporting.jobs.figures_confirm",
 }
 # The page that shows a finished job's result, where it is more than a download.
-JOB_RESULT_VIEWS = {"import_preview": "cooperatives.import_views.job_preview"}
+JOB_RESULT_VIEWS = {"import_preview": "cooperatives.import_views.job_preview",
+                    "figures_preview": "reporting.import_views.job_preview"}
 JOB_THRESHOLD_ROWS = env.int("JOB_THRESHOLD_ROWS", default=5000)
+# The progress page's XLSX and PDF of an area of these levels (0 the country, 1 a province: the
+# rollup of every unit below) are made by a job; a district's or commune's stay in the request.
+JOB_PROGRESS_LEVELS = env.list("JOB_PROGRESS_LEVELS", cast=int, default=[0, 1])
 # A job's file stays downloadable (by its owner only) for this long, then it is deleted.
 JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
 # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS (its worker was

@@ -32,6 +32,9 @@ class IssueForm(forms.ModelForm):
     issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                 widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
                                 error_messages={"invalid": gettext_lazy("Ngày ghi theo dạng dd/mm/yyyy.")})
+    tasks_text = forms.CharField(label=gettext_lazy("Kết quả thực hiện nhiệm vụ (mục II.3)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 5}),
+                                 help_text=gettext_lazy("Soạn sẵn từ số liệu hoạt động; sửa được trước khi ban hành."))
 
     class Meta:
         model = IssuedDocument
@@ -68,12 +71,13 @@ def issue(request, code):
     initial = {"place": figures["area"]["place"], "issued_on": datetime.date.today(),
                "parent_body": figures["area"]["parent_body"], "issuing_body": figures["area"]["issuing_body"],
                "signer_authority": "TM. BAN THƯỜNG VỤ", "signer_title": "PHÓ CHỦ TỊCH",
-               "recipients": DEFAULT_RECIPIENTS}
+               "recipients": DEFAULT_RECIPIENTS, "tasks_text": figures["tasks"]["text"]}
     form = IssueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             doc = form.save(commit=False)
             doc.area, doc.plan, doc.milestone, doc.created_by = area, prog.plan, prog.milestone, request.user
+            figures["tasks"]["text"] = form.cleaned_data["tasks_text"].strip()
             doc.figures = figures
             doc.pdf = render_snapshot_pdf(figures, doc)
             doc.save()

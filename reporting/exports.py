@@ -205,9 +205,49 @@ def progress_xlsx(progress):
                 col += 1
     widths(ws, [8, 40, *[18] * len(heads)])
 
+    tasks_sheet(wb, progress)
     out = io.BytesIO()
     neutralise_workbook(wb).save(out)
     return out.getvalue()
+
+
+def tasks_sheet(wb, progress):
+    """Sheet "Nhiệm vụ": tasks due, done and late, activities by kind, budget by source."""
+    from openpyxl.styles import Font
+
+    from reporting.tasks import rollup_for_progress
+
+    tasks = getattr(progress, "tasks", None) or rollup_for_progress(progress)
+    ws = wb.create_sheet("Nhiệm vụ")
+    bold = Font(bold=True)
+    ws.cell(row=1, column=1, value=f"Kết quả thực hiện nhiệm vụ — {progress.area.name}").font = bold
+    ws.cell(row=2, column=1, value=f"Đến hạn {len(tasks.due)}, hoàn thành {len(tasks.done)}, chậm {len(tasks.late)}, "
+                                   f"đang trong hạn {len(tasks.pending)} (lượt nhiệm vụ × kỳ)")
+    row = 4
+    for col, head in enumerate(["Nhiệm vụ", "Cơ quan chủ trì", "Kỳ", "Tình trạng", "Chậm"], start=1):
+        ws.cell(row=row, column=col, value=head).font = bold
+    for d in tasks.due:
+        row += 1
+        for col, value in enumerate([d.task.title, d.task.lead, d.period_label, d.status_label,
+                                     "Chậm" if d.late else ""], start=1):
+            ws.cell(row=row, column=col, value=value)
+    row += 2
+    for col, head in enumerate(["Loại hoạt động", "Số hoạt động", "Số lớp, buổi, số", "Lượt người tham dự",
+                                "Trong đó nữ", "HTX, THT"], start=1):
+        ws.cell(row=row, column=col, value=head).font = bold
+    for k in tasks.kinds:
+        row += 1
+        for col, value in enumerate([k.label, k.count, k.sessions, k.participants, k.women, k.cooperatives], start=1):
+            ws.cell(row=row, column=col, value=value)
+    row += 2
+    for col, head in enumerate(["Nguồn kinh phí", "Dự kiến (đồng)", "Đã sử dụng (đồng)"], start=1):
+        ws.cell(row=row, column=col, value=head).font = bold
+    for b in tasks.budget:
+        row += 1
+        for col, value in enumerate([b["label"], int(b["planned"]), int(b["spent"])], start=1):
+            ws.cell(row=row, column=col, value=value)
+    for letter, size in zip("ABCDEF", [70, 30, 18, 18, 14, 10]):
+        ws.column_dimensions[letter].width = size
 
 
 @in_vietnamese

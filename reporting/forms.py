@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.forms import WholeNumberField
 from plans.models import Indicator
+from portal.forms import SpreadsheetUploadForm, UploadConfirmForm
 from reporting.models import Period, Report
 
 
@@ -115,3 +116,18 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trang_thai"].choices = [("", _("Tất cả"))] + list(Report.Status.choices)
+
+
+IMPORT_STATUS_CHOICES = [(Report.Status.APPROVED, _("Đã duyệt (số liệu lịch sử)")),
+                         (Report.Status.SUBMITTED, _("Chờ duyệt (cấp trên duyệt từng báo cáo)"))]
+
+
+class FiguresUploadForm(SpreadsheetUploadForm):
+    """The upload of a file of report figures (DOMAIN.md §7) with the status its reports get
+    (`import_submissions --status`)."""
+    status = forms.ChoiceField(label=_("Trạng thái của báo cáo được nhập"), choices=IMPORT_STATUS_CHOICES,
+                               initial=Report.Status.APPROVED, widget=forms.RadioSelect)
+
+
+class FiguresConfirmForm(UploadConfirmForm):
+    status = forms.ChoiceField(choices=IMPORT_STATUS_CHOICES, widget=forms.HiddenInput)

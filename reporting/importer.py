@@ -55,6 +55,7 @@ from reporting.models import Period, Report, ReportTransition, ReportValue, due_
 
 S = Report.Status
 BATCH = 1000
+PROGRESS_EVERY = 200  # rows between two on_progress calls
 HISTORY_COMMENT = "Nhập dữ liệu lịch sử"
 SUBMITTED_COMMENT = "Nhập dữ liệu từ tệp Excel (chờ duyệt)"
 UPDATE_COMMENT = "Cập nhật số liệu lịch sử từ tệp Excel"
@@ -253,10 +254,12 @@ def _validate(sheet, errors):
     return parsed, area_codes
 
 
-def _check(sheet, parsed, areas, periods, indicators, errors):
+def _check(sheet, parsed, areas, periods, indicators, errors, within=None, on_progress=None):
     present = set(sheet.columns)
     rows, seen = [], {}
-    for number, raw, code, period_key, indicator_key, numbers, row_errors in parsed:
+    for i, (number, raw, code, period_key, indicator_key, numbers, row_errors) in enumerate(parsed):
+        if on_progress and i % PROGRESS_EVERY == 0:
+            on_progress(i, len(parsed))
         def err(key, reason):
             row_errors.append(RowError(sheet.title, number, HEADERS[key], reason))  # noqa: B023 - called within this iteration
 
@@ -276,6 +279,9 @@ def _check(sheet, parsed, areas, periods, indicators, errors):
                 area = _unit_on(areas.get(code[0], []), code[0], period.ends_on, code[1])
             except Invalid as exc:
                 err("area", str(exc))
+            if area is not None and within is not None and not area.lies_in(within):
+                err("area", f"đơn vị mã {area.code} ({area.name}) nằm ngoài địa bàn của bạn ({within.name})")
+                area = None
         value = numerator = denominator = None
         if indicator is not None:
             given = set(numbers)
@@ -333,6 +339,9 @@ class ImportResult:
     dry_run: bool = False
     status: str = S.APPROVED
     report_ids: list = field(default_factory=list)
+    # (Excel row, area code, area name, period code, indicator code, "created" | "updated") of
+    # each value the file changes
+    preview: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -341,9 +350,26 @@ class ImportResult:
     def summary(self):
         return f"reports: {self.reports}; values: {self.values}"
 
+    def as_dict(self, preview_rows=200, max_errors=500):
+        """The counts, the first ``preview_rows`` values to change and the first ``max_errors``
+        errors as JSON (a job's result; the browser's preview page reads either form)."""
+        counts = lambda c: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}  # noqa: E731
+        return {"ok": self.ok, "status": self.status, "reports": counts(self.reports),
+                "values": counts(self.values),
+                "errors": [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": e.reason}
+                           for e in self.errors[:max_errors]],
+                "error_count": len(self.errors), "preview": [list(p) for p in self.preview[:preview_rows]],
+                "more": max(0, len(self.preview) - preview_rows)}
 
-def import_submissions(path_or_file, *, dry_run=False, status=S.APPROVED, user=None, now=None):
-    """Validates the whole file and writes it (all or nothing); returns an ImportResult."""
+
+def import_submissions(path_or_file, *, dry_run=False, status=S.APPROVED, user=None, now=None, within=None,
+                       on_progress=None):
+    """Validates the whole file and writes it (all or nothing); returns an ImportResult.
+
+    within: an Area; when given (an administrator's import in the browser), a row whose unit
+    lies outside it is an error like any other.
+    on_progress: called as ``on_progress(done, total)`` every PROGRESS_EVERY rows checked, then
+    with (total, total) once the file is checked and once it is written (a job's progress bar)."""
     if status not in IMPORT_STATUSES:
         raise ValueError(f"status must be one of {IMPORT_STATUSES}")
     result = ImportResult(dry_run=dry_run, status=status)
@@ -354,14 +380,18 @@ def import_submissions(path_or_file, *, dry_run=False, status=S.APPROVED, user=N
     periods = {p.code: p for p in Period.objects.all()}
     indicators = {i.code: i for i in Indicator.objects.all()}
     areas = _load_areas(codes)
-    rows = _check(sheet, parsed, areas, periods, indicators, result.errors)
+    rows = _check(sheet, parsed, areas, periods, indicators, result.errors, within, on_progress)
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
         return result
+    if on_progress:
+        on_progress(len(parsed), len(parsed))
     with transaction.atomic():
         _apply(sheet, rows, result, status, user, now or timezone.now())
         if result.errors or dry_run:  # (nothing was written on errors; the row locks go)
             transaction.set_rollback(True)
+    if on_progress and not dry_run and result.ok:
+        on_progress(len(parsed), len(parsed))
     return result
 
 
@@ -402,6 +432,7 @@ def _apply(sheet, rows, result, status, user, now):
                 new_reports[pair] = _new_report(row, status, user, now, plans, provinces)
             new_values.append((pair, ReportValue(indicator=row.indicator, **value_fields)))
             result.values.created += 1
+            result.preview.append(_preview(row, "created"))
             continue
         current = values.get((report.pk, row.indicator.pk))
         if current is not None and _same(current, row):
@@ -415,11 +446,13 @@ def _apply(sheet, rows, result, status, user, now):
         if current is None:
             new_values.append((pair, ReportValue(report=report, indicator=row.indicator, **value_fields)))
             result.values.created += 1
+            result.preview.append(_preview(row, "created"))
         else:
             for f, v in value_fields.items():
                 setattr(current, f, v)
             changed_values.append(current)
             result.values.updated += 1
+            result.preview.append(_preview(row, "updated"))
         changed_reports[report.pk] = report
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
@@ -475,6 +508,10 @@ def _apply(sheet, rows, result, status, user, now):
             [ReportTransition(report=r, from_status=r.status, to_status=r.status, by=user, comment=UPDATE_COMMENT)
              for r in changed_reports.values()], batch_size=BATCH)
     result.report_ids = sorted([r.pk for r in new_reports.values()] + list(changed_reports))
+
+
+def _preview(row, action):
+    return (row.row, row.area.code, row.area.name, row.period.code, row.indicator.code, action)
 
 
 def _historical_sent_day(area, period, plans):

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models import Indicator
 from portal.models import Area
@@ -191,3 +192,120 @@ class IssuedDocument(models.Model):
         verbose_name = _("văn bản đã ban hành")
         verbose_name_plural = _("văn bản đã ban hành")
         ordering = ["-issued_on", "-pk"]
+
+
+# Tasks and activities ---------------------------------------------------------------------
+
+BUDGET_SOURCES = ("province", "national", "other")  # = plans.models.TaskBudget.Source
+
+
+class Activity(models.Model):
+    """What a unit did under a plan's task: an event, a column, a course, a model, a ceremony…
+    It counts in the rollup (reporting.tasks) once the report of its area and period is
+    approved; while that report is approved it is locked."""
+
+    class Kind(models.TextChoices):
+        COMMUNICATION = "communication", _("Sự kiện truyền thông")
+        MEDIA = "media", _("Chuyên trang, chuyên mục, phát sóng")
+        TRAINING = "training", _("Lớp tập huấn, đào tạo")
+        MODEL = "model", _("Xây dựng mô hình")
+        AWARD = "award", _("Tôn vinh, khen thưởng")
+        MEETING = "meeting", _("Hội nghị, hội thảo, sơ kết, tổng kết")
+        VISIT = "visit", _("Kiểm tra, khảo sát, thăm quan")
+        COOPERATIVE = "cooperative", _("Hỗ trợ HTX, THT")
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="activities", verbose_name=_("đơn vị"))
+    task = models.ForeignKey("plans.Task", on_delete=models.PROTECT, related_name="activities",
+                             verbose_name=_("nhiệm vụ"))
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="activities",
+                               verbose_name=_("kỳ báo cáo"), editable=False)
+    kind = models.CharField(_("loại hoạt động"), max_length=15, choices=Kind.choices)
+    title = models.CharField(_("nội dung"), max_length=300)
+    held_on = models.DateField(_("ngày thực hiện"))
+    place = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                              verbose_name=_("địa điểm"))
+    sessions = models.PositiveIntegerField(_("số lớp, buổi, số phát sóng"), default=1)
+    participants = models.PositiveIntegerField(_("số lượt người tham dự"), default=0)
+    women = models.PositiveIntegerField(_("trong đó nữ"), default=0)
+    cooperatives_reached = models.PositiveIntegerField(_("số HTX, THT được hỗ trợ"), default=0)
+    training = models.ForeignKey("cooperatives.Training", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="activities", verbose_name=_("lớp trong sổ đào tạo"))
+    cooperative = models.ForeignKey("cooperatives.Cooperative", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="activities", verbose_name=_("HTX, THT được hỗ trợ"))
+    spent_province = models.DecimalField(_("kinh phí ngân sách tỉnh (đồng)"), max_digits=16, decimal_places=0,
+                                         default=0)
+    spent_national = models.DecimalField(_("kinh phí Chương trình MTQG, Trung ương (đồng)"), max_digits=16,
+                                         decimal_places=0, default=0)
+    spent_other = models.DecimalField(_("kinh phí nguồn hợp pháp khác (đồng)"), max_digits=16, decimal_places=0,
+                                      default=0)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["period", "area"], name="activity_period_area")]
+        constraints = [models.CheckConstraint(condition=models.Q(women__lte=models.F("participants")),
+                                              name="activity_women_lte_participants")]
+
+    def __str__(self):
+        return self.title
+
+    def spent(self, source):
+        return getattr(self, f"spent_{source}")
+
+
+def attachment_path(instance, filename):
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"hoat-dong/{instance.activity.area.code}/{uuid.uuid4().hex}.{ext}"
+
+
+class ActivityAttachment(models.Model):
+    """A photo or a decision attached to an activity: PDF, JPEG or PNG, checked by content
+    (reporting.attachments), at most ACTIVITY_ATTACHMENT_MAX_MB."""
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    area_scope = "activity__area"
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class TaskStatus(models.Model):
+    """Where a unit stands with a task in a period (with a note); it counts, as the unit's
+    activities do, once the unit's report of the period is approved."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa triển khai")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Đã hoàn thành")
+        NOT_DONE = "not_done", _("Không hoàn thành")
+
+    task = models.ForeignKey("plans.Task", on_delete=models.CASCADE, related_name="statuses")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="task_statuses")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="task_statuses")
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    area_scope = "area"
+
+    class Meta:
+        verbose_name = _("tình trạng nhiệm vụ")
+        verbose_name_plural = _("tình trạng nhiệm vụ")
+        constraints = [models.UniqueConstraint(fields=["task", "area", "period"], name="task_status_unique")]

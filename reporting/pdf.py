@@ -174,6 +174,24 @@ def document_figures(progress):
              "colour": rollup.STATUS_COLOURS[l["status"]], "status_label": l["status_label"]} for l in lines]},
         "breakdown": _breakdown(progress, lines),
         "completeness": _completeness(progress),
+        "tasks": tasks_figures(progress),
+    }
+
+
+def tasks_figures(progress):
+    """II.3: the tasks (reporting.tasks) as plain JSON; ``text`` is the paragraph the officer
+    may edit before issuing."""
+    from reporting.tasks import rollup_for_progress
+
+    t = getattr(progress, "tasks", None) or rollup_for_progress(progress)
+    return {
+        "text": t.text,
+        "due": len(t.due), "done": len(t.done), "late_count": len(t.late), "pending": len(t.pending),
+        "late": [{"title": d.task.title, "lead": d.task.lead, "period": d.period_label} for d in t.late],
+        "kinds": [{"label": k.label, "count": k.count, "sessions": k.sessions, "participants": k.participants,
+                   "women": k.women} for k in t.kinds],
+        "budget": [{"label": b["label"], "planned": fmt_number(b["planned"]), "spent": fmt_number(b["spent"])}
+                   for b in t.budget],
     }
 
 
@@ -400,6 +418,8 @@ def _context(figures, document):
         "tally": figures["tally"],
         "breakdown": figures["breakdown"],
         "completeness": figures["completeness"],
+        "tasks": figures.get("tasks"),  # snapshots issued before tasks existed have none
+        "tasks_paragraphs": _paragraphs((figures.get("tasks") or {}).get("text")),
         "has_gaps": any(p["late_units"] or p["missing_units"] for p in figures["completeness"]["periods"]),
         "narrative": narrative,
         "recipients": _recipient_lines(doc["recipients"]) if not draft else ["- …;", "- Lưu: VT."],

@@ -78,7 +78,7 @@ def resolve_plan(text, area, user=None):
             raise Plan.DoesNotExist(f"Không có kế hoạch số hoặc mã “{text.strip()}”")
     except Plan.DoesNotExist as exc:
         raise ProgressArgumentError(str(exc)) from None
-    if not area.path.startswith(plan.area.path):
+    if not area.lies_in(plan.area):
         raise ProgressArgumentError(f"Kế hoạch “{plan.number or plan.key}” là của {plan.area.name}, "
                                     f"không áp dụng cho {area.name} (mã {area.code})")
     return plan

@@ -3,6 +3,7 @@ the trend and who has reported; and its exports. Everything comes from
 reporting.selectors.progress (the same rollup as `manage.py progress`)."""
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +17,12 @@ from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import rollup
 from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
+from reporting.tasks import rollup_for_progress
 
 STATUS_CLASS = rollup.STATUS_CLASS
 def area_groups_url(area):
     """Where administrators set the area groups of a province's units."""
-    return reverse("area_groups", args=[area.code])
+    return reverse("plans:area_groups", args=[area.code])
 
 
 AS_OF_YEARS = (1900, 2100)
@@ -71,6 +73,7 @@ def progress_for(request, area, include_submitted=None):
         choice["include_submitted"] = include_submitted
     prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
                     include_submitted=choice["include_submitted"])
+    prog.tasks = rollup_for_progress(prog)  # the tasks section (reporting.tasks)
     return choice, prog
 
 
@@ -122,6 +125,22 @@ def area_progress(request, code):
     })
 
 
+def _export_job(request, area, fmt):
+    """The XLSX or PDF of a country or province (settings.JOB_PROGRESS_LEVELS) is made by a job
+    (reporting.jobs.progress_export): the page's choices are its params. None for the others."""
+    if area.level not in settings.JOB_PROGRESS_LEVELS:
+        return None
+    from jobs import services as job_services
+    from jobs.models import Job
+    from reporting.jobs import progress_params
+
+    choice = parse_request(request, area)
+    title = (_("Dự thảo PDF tiến độ: %(area)s") if fmt == "pdf" else _("Tiến độ (XLSX): %(area)s")) % {
+        "area": area.name}
+    job = job_services.start(request.user, Job.Kind.PROGRESS_EXPORT, title, **progress_params(area, choice, fmt))
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @require_safe
 def area_progress_export(request, code, fmt):
     from reporting.exports import export_progress
@@ -129,6 +148,8 @@ def area_progress_export(request, code, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404()
     area = _area(request, code)
+    if fmt == "xlsx" and (job := _export_job(request, area, fmt)):
+        return job
     choice, prog = progress_for(request, area)
     filename, mimetype, data = export_progress(prog, fmt)
     return HttpResponse(data, content_type=mimetype,
@@ -141,6 +162,8 @@ def area_progress_pdf(request, code):
     from reporting.pdf import render_progress_pdf
 
     area = _area(request, code)
+    if job := _export_job(request, area, "pdf"):
+        return job
     choice, prog = progress_for(request, area)
     return HttpResponse(render_progress_pdf(prog), content_type="application/pdf",
                         headers={"Content-Disposition": content_disposition_header(

@@ -33,7 +33,7 @@ FORMULAS = ["=HYPERLINK(\"http://example.com\",\"Bấm vào đây\")", "=cmd|' /
 
 
 def ha_noi_commune():
-    return Area.objects.filter(level=Area.Level.COMMUNE, path__startswith=Area.resolve("01").path).first().code
+    return Area.objects.inside(Area.resolve("01")).filter(level=Area.Level.COMMUNE).first().code
 
 
 # 2. Formula injection in exports ------------------------------------------------------------

@@ -186,17 +186,63 @@ def _document_kw():
     return {"pk": doc.pk}
 
 
+def _own_activity():
+    import datetime
+
+    from plans.models import Task
+    from reporting.activities import period_of
+    from reporting.models import Activity
+
+    day = datetime.date(2025, 5, 6)
+    act, _created = Activity.objects.get_or_create(
+        title="Tập huấn ma trận", defaults=dict(
+            area=Area.resolve("06040"), kind="training", held_on=day, period=period_of(day), sessions=1,
+            participants=30, women=25, task=Task.objects.filter(group__plan__key="lang-son-2023").first()))
+    return act
+
+
+def _activity_kw():
+    return {"pk": _own_activity().pk}
+
+
+def _attachment_kw():
+    from django.core.files.base import ContentFile
+
+    from reporting.models import ActivityAttachment
+
+    act = _own_activity()
+    att = act.attachments.first() or ActivityAttachment.objects.create(
+        activity=act, file=ContentFile(b"%PDF-1.4 ma tran", name="qd.pdf"), name="qd.pdf",
+        content_type="application/pdf", size=16)
+    return {"pk": att.pk}
+
+
 _PROVINCE_PAGE = {"commune_editor": 404, "province_reviewer": 200, "province_leader": 200,
                   "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
 MATRIX.update({
     "progress:mine": (dict, {r: 302 for r in ROLES}),
     "progress:area": (lambda: {"code": "20"}, _PROVINCE_PAGE),
-    "progress:export": (lambda: {"code": "20", "fmt": "xlsx"}, _PROVINCE_PAGE),
-    "progress:pdf": (lambda: {"code": "20"}, _PROVINCE_PAGE),
+    # A province's XLSX and PDF are made by a job (settings.JOB_PROGRESS_LEVELS): a redirect to it.
+    "progress:export": (lambda: {"code": "20", "fmt": "xlsx"}, {**_PROVINCE_PAGE, **{
+        r: 302 for r, code in _PROVINCE_PAGE.items() if code == 200}}),
+    "progress:pdf": (lambda: {"code": "20"}, {**_PROVINCE_PAGE, **{
+        r: 302 for r, code in _PROVINCE_PAGE.items() if code == 200}}),
     "progress:issue": (lambda: {"code": "20"}, {"commune_editor": 404, "province_reviewer": 200,
                                                 "province_leader": 403, "province_admin": 200,
                                                 "outsider_admin": 404, "outsider_district": 404}),
     "documents:list": (dict, _EVERYONE),
+    "activities:list": (dict, _EVERYONE),
+    "activities:create": (dict, _ENTRY),
+    "activities:detail": (_activity_kw, _READ_OWN),
+    "activities:edit": (_activity_kw, {**_EDIT_OWN, "province_admin": 403}),  # the unit's own data entry only
+    "activities:attachment": (_attachment_kw, _READ_OWN),
+    "task_list": (lambda: {"pk": _own_plan()}, {"commune_editor": 200, "province_reviewer": 200,
+                                                "province_leader": 200, "province_admin": 200,
+                                                "outsider_admin": 404, "outsider_district": 404}),
+    "task_status_set": (lambda: {"pk": _own_plan()}, {r: 405 for r in ROLES}),  # POST only
+    "task_budget": (lambda: {"pk": _own_plan()}, {"commune_editor": 403, "province_reviewer": 403,
+                                                  "province_leader": 403, "province_admin": 200,
+                                                  "outsider_admin": 404, "outsider_district": 404}),
     "documents:detail": (_document_kw, _READ_OWN),
     "documents:pdf": (_document_kw, _READ_OWN),
 })
@@ -248,6 +294,9 @@ MATRIX.update({
     "reporting:detail": (_own_report_kw, _READ_OWN),
     "reporting:return": (_own_report_kw, _POST_ONLY),
     "reporting:approve": (_own_report_kw, _POST_ONLY),
+    "reporting:import": (dict, _ADMIN_ONLY),
+    "reporting:import_confirm": (dict, _POST_ONLY),
+    "reporting:import_template": (dict, _ADMIN_ONLY),
 })
 
 # The API: its data routes are read with the role's personal token and no session, as the

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reporting.models import IssuedDocument
+from tests.jobs.helpers import immediate_jobs, job_file, run_job_of
 from tests.reporting.factories import report
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def issue_url():
     return reverse("progress:issue", args=["20"]) + "?moc=2025&ngay=2026-01-15"
 
 
-def test_reviewer_issues_and_the_document_reprints_unchanged(client_for, users):
+def test_reviewer_issues_and_the_document_reprints_unchanged(client_for, users, settings, tmp_path,
+                                                            django_capture_on_commit_callbacks):
     report("06040", "2025", HTX_MOI=6)
     client = client_for(users["province_reviewer"])
     assert "TM. BAN THƯỜNG VỤ" in client.get(issue_url()).content.decode()  # defaults filled in
@@ -45,7 +47,10 @@ def test_reviewer_issues_and_the_document_reprints_unchanged(client_for, users):
            "2025", HTX_MOI=40)                                      # …and a late one for 2025
     again = client.get(reverse("documents:pdf", args=[doc.pk])).content
     assert again == first                                            # prints exactly as issued
-    fresh = text_of(client.get(reverse("progress:pdf", args=["20"]) + "?moc=2025&ngay=2026-01-15").content)
+    immediate_jobs(settings, tmp_path)  # a province's draft PDF is made by a job
+    job = run_job_of(client, reverse("progress:pdf", args=["20"]) + "?moc=2025&ngay=2026-01-15",
+                     django_capture_on_commit_callbacks)
+    fresh = text_of(job_file(client, job))
     assert "46" in fresh                                             # the live draft has the new figure
     assert client.get(reverse("documents:list")).content.decode().count("15/BC-HPN") >= 1
 

@@ -115,7 +115,7 @@ def test_xlsx_file(imported, tmp_path):
     out, _ = run("20", "--milestone", "2025", "--as-of", AS_OF, "--xlsx", str(path))
     assert str(path) in out
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Tiến độ", "Theo đơn vị", "Tình hình báo cáo"]
+    assert wb.sheetnames == ["Tiến độ", "Theo đơn vị", "Tình hình báo cáo", "Nhiệm vụ"]
 
     ws = wb["Tiến độ"]
     rows = rows_of(ws)
