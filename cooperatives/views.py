@@ -20,9 +20,11 @@ from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workfo
 from cooperatives.selectors import cooperative_list, readable_trainings, scoped_cadres
 from cooperatives.services import refresh_classification
 from portal.history import history_label
+from portal.pagination import keyset_page
 from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped
 
 PAGE_SIZE = 50
+LIST_ORDER = ["search_name", "code"]   # cooperatives.selectors.cooperative_list's ordering (total: code is unique)
 
 
 def _crumbs(*extra):
@@ -73,7 +75,8 @@ class MirroredPaginator(Paginator):
 def cooperative_list_view(request):
     form = CooperativeFilterForm(request.GET or None, user=request.user)
     coops = cooperative_list(user=request.user, filters=form.filters)
-    page = MirroredPaginator(coops, PAGE_SIZE).get_page(request.GET.get("page"))
+    # keyset pagination, the count exact while cheap (portal.pagination): every page one index range
+    page = keyset_page(coops, request.GET, fields=LIST_ORDER, per_page=PAGE_SIZE)
     return render(request, "cooperatives/cooperative_list.html", {
         "nav": "coops", "form": form, "page": page, "filtered": bool(form.filters and any(form.filters.values())),
         "export_query": request.GET.urlencode(),

@@ -22,6 +22,8 @@ health_queue = HealthCheckView.as_view(checks=["jobs.health.TaskQueue"])
 # The root URL configuration: the home page, then each app's pages under its own prefix.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("kiem-tra-so-lieu/", views.data_check, name="data_check"),
+    path("", include("notifications.urls")),
     path("", include("portal.urls_app")),
     path("ke-hoach/", include("plans.urls")),
     path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/", reporting_tasks.task_list, name="task_list"),

@@ -201,6 +201,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("phải đổi mật khẩu khi đăng nhập"), default=False,
         help_text=_("Bật khi mật khẩu do người khác đặt (tạo tài khoản, đặt lại mật khẩu)."))
+    email_notifications = models.BooleanField(
+        _("nhận thông báo qua thư điện tử"), default=True,
+        help_text=_("Thông báo trên Cổng (chuông) luôn có; tắt ô này thì không nhận bản sao qua thư."))
 
     area_scope = "area"
 

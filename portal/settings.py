@@ -262,3 +262,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Notifications (notifications/): the bell and /thong-bao/, and a copy by e-mail through Django's
+# e-mail framework. EMAIL_URL (django-environ: smtp://user:password@host:587, smtp+tls://…,
+# smtp+ssl://…, consolemail://) selects the server; without it messages go to the console (the
+# log). Tests use the locmem backend (pytest-django). PORTAL_BASE_URL (https://dean01.example.vn)
+# makes links in e-mails absolute.
+INSTALLED_APPS += ["notifications"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.unread")
+globals().update({k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng Đề án 01 <khong-tra-loi@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# `manage.py send_reminders` (run daily by `manage.py daily`): data-entry users of units that have
+# not sent a report are reminded this many days before its due date.
+REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])

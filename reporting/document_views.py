@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.scoping import get_scoped_or_404, require_role, scoped
 from portal.text import quote_or_control
+from reporting import notices
 from reporting.models import IssuedDocument
 from reporting.pdf import document_figures, render_snapshot_pdf
 from reporting.progress_views import _area, progress_for
@@ -81,6 +82,7 @@ def issue(request, code):
             doc.figures = figures
             doc.pdf = render_snapshot_pdf(figures, doc)
             doc.save()
+            notices.document_issued(doc)
         messages.success(request, _("Đã ban hành văn bản %(n)s.") % {"n": doc.number})
         return redirect("documents:detail", pk=doc.pk)
     return render(request, "reporting/issue_form.html", {

@@ -3,12 +3,14 @@ area (the national page runs the same queries as a commune's). The arithmetic is
 reporting.rollup; pages, exports and `manage.py progress` all call ``progress()``.
 """
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import F, Q, Sum, Window
+from django.db import connections
+from django.db.models import CharField, F, Q, Sum, Value, Window
+from django.db.models.functions import RowNumber, StrIndex, Substr
 from django.utils import timezone
-from django.db.models.functions import RowNumber
 
 from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from portal.models import Area
@@ -308,38 +310,54 @@ def _child_line(t, ind, fig, key, area, line, groups, allocations, share, closed
 def _figures(area, indicators, periods, evaluation, statuses, as_of):
     """{indicator id: (total Figure, {child key: Figure}, trend)} of an area: the flows with the
     6-month/annual test per (province as it was that year, year) — for each child per (child,
-    that province, year) — and the stocks on the evaluation date."""
+    that province, year) — and the stocks on the evaluation date. The database adds up (one
+    row per indicator and child, never per unit: ``_facts``); the rules are reporting.rollup's."""
     national = area.level == Area.Level.COUNTRY
-    flows, stocks = _facts(area, indicators, periods, evaluation, statuses, national, as_of)
+    flows, stocks, stock_trend = _facts(area, indicators, periods, evaluation, statuses, national, as_of)
 
     def child_of(row):
-        return row["province"] if national else child_key(area, row["path"])
+        return row["child"] if national else child_key(area, row["child"])
 
+    by_code = defaultdict(lambda: ([], [], []))
+    for i, rows in enumerate((flows, stocks, stock_trend)):
+        for r in rows:
+            by_code[r["code"]][i].append(r)
     out = {}
     for ind in indicators:
-        ind_flows = [r for r in flows if r["code"] == ind.code]
-        ind_stocks = [r for r in stocks if r["code"] == ind.code]
+        ind_flows, ind_stocks, ind_trend = by_code.get(ind.code, ([], [], []))
         if ind.over_time == Indicator.OverTime.FLOW:
-            total = rollup.flow_total([_flow_row(r, r["period_province"]) for r in ind_flows])
-            per_child = defaultdict(list)
-            for r in ind_flows:
-                per_child[child_of(r)].append(_flow_row(r, (child_of(r), r["period_province"])))
-            child_figures = {k: rollup.flow_total(v) for k, v in per_child.items()}
-            trend = {str(year): f for year, f in
-                     rollup.flow_by_year([_flow_row(r, r["period_province"]) for r in ind_flows]).items()}
+            total, child_figures, trend = flow_figures(ind_flows, child_of)
         else:
-            total = rollup.add(_figure(r) for r in ind_stocks)
-            per_child = defaultdict(list)
-            for r in ind_stocks:
-                per_child[child_of(r)].append(_figure(r))
-            child_figures = {k: rollup.add(v) for k, v in per_child.items()}
-            trend = _stock_trend(ind_flows)
+            total, child_figures = stock_figures(ind_stocks, child_of)
+            trend = _stock_trend(ind_trend)
         out[ind.pk] = (total, child_figures, trend)
     return out
 
 
-def _flow_row(r, group):
-    return rollup.FlowRow(group=group, year=r["year"], kind=r["kind"], figure=_figure(r))
+def flow_figures(rows, child_of):
+    """(total, {child: Figure}, {year: Figure}) of one flow indicator from its per-group sums
+    (rows with period_province, child, year, kind and v/n/d) under rollup.flow_total's rule."""
+    per_child = defaultdict(list)
+    whole = []
+    for r in rows:
+        figure = _figure(r)
+        whole.append(rollup.FlowRow(group=r["period_province"], year=r["year"], kind=r["kind"], figure=figure))
+        child = child_of(r)
+        per_child[child].append(rollup.FlowRow(group=(child, r["period_province"]), year=r["year"], kind=r["kind"],
+                                               figure=figure))
+    by_year = rollup.flow_by_year(whole)
+    total = rollup.flow_total(whole)
+    child_figures = {k: rollup.flow_total(v) for k, v in per_child.items()}
+    return total, child_figures, {str(year): f for year, f in by_year.items()}
+
+
+def stock_figures(rows, child_of):
+    """(total, {child: Figure}) of one stock indicator from the sums of the latest reports per child."""
+    per_child = defaultdict(list)
+    for r in rows:
+        per_child[child_of(r)].append(_figure(r))
+    child_figures = {k: rollup.add(v) for k, v in per_child.items()}
+    return rollup.add(child_figures.values()), child_figures
 
 
 def _figure(r):
@@ -354,9 +372,33 @@ def _stock_trend(rows):
     return {f"{y}-H1" if k == rollup.HALF else str(y): rollup.add(v) for (y, k), v in sorted(by_period.items())}
 
 
+def _child_expression(area, national):
+    """The child a report's area belongs to, in SQL: nationally the current province
+    (Report.province); below, the lineage path cut after the child's id ("/1/25/300/" for any
+    unit under 300, the area's own path for its own report; ``child_key`` reads the id)."""
+    if national:
+        return F("report__province")
+    depth = len(area.path)
+    rest = Substr("report__area__path", depth + 1)
+    return Substr("report__area__path", 1, Value(depth) + StrIndex(rest, Value("/")),
+                  output_field=CharField())
+
+
+def _decimal(value):
+    """A SUM from a raw cursor as the ORM would give it: Decimal with the field's two places
+    (SQLite adds decimals as floats)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)).quantize(rollup.TWO)
+
+
 def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
-    """Two aggregate queries: flow sums per (province as it was that year, group, year, kind,
-    indicator), and for stocks the latest report of each area in existence on the evaluation date."""
+    """Two aggregate queries bringing back per-group sums, never one row per unit: every value
+    counted summed per (province as it was that year, child, period, indicator) — the flows'
+    groups, and the stocks' trend —, and the stocks, of the latest report of each area in
+    existence on the evaluation date (a window picks it), summed per (indicator, child).
+    Periods and indicators are named by id in SQL (no join for them) and read back from the
+    lists. Returns (flows, stocks, stock trend), lists of dicts with the indicator's code."""
     as_of_end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
                                       indicator__in=indicators,
@@ -364,50 +406,38 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
                                       report__first_submitted_at__lt=as_of_end)
     if not national:
         base = base.filter(Area.inside_q(area, "report__area"))
-    group = ["report__period_province", "report__province"] if national else [
-        "report__period_province", "report__area", "report__area__path"]
-    names = {"report__province": "province", "report__area": "area_id", "report__area__path": "path",
-             "report__period_province": "period_province"}
-    flow_qs = (base.filter(indicator__over_time=Indicator.OverTime.FLOW)
-               .values(*group, "report__period__year", "report__period__kind", "indicator__code")
-               .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
-    stock_kinds = [i for i in indicators if i.over_time == Indicator.OverTime.STOCK]
-    flows = [_rename(r, names) for r in flow_qs]
+    child = _child_expression(area, national)
+    by_id = {i.pk: i for i in indicators}
+    period_of = {p.pk: p for p in periods}
+    sums = (base.annotate(pp=F("report__period_province"), child=child, period=F("report__period"))
+            .values("pp", "child", "period", "indicator")
+            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+    flows, trend = [], []
+    for r in sums:
+        ind, p = by_id[r["indicator"]], period_of[r["period"]]
+        row = {"period_province": r["pp"], "child": r["child"], "year": p.year, "kind": p.kind, "code": ind.code,
+               "v": r["v"], "n": r["n"], "d": r["d"]}
+        (flows if ind.over_time == Indicator.OverTime.FLOW else trend).append(row)
+    stock_kinds = [i.pk for i in indicators if i.over_time == Indicator.OverTime.STOCK]
     stocks = []
     if stock_kinds:
+        begun = [p.pk for p in periods if p.starts_on <= evaluation]
         in_existence = (Q(report__area__valid_from__isnull=True) | Q(report__area__valid_from__lte=evaluation)) & (
             Q(report__area__valid_to__isnull=True) | Q(report__area__valid_to__gte=evaluation))
-        latest = (base.filter(indicator__in=stock_kinds, report__period__starts_on__lte=evaluation)
-                  .filter(in_existence)
-                  .annotate(rank=Window(RowNumber(), partition_by=[F("report__area"), F("indicator")],
+        latest = (base.filter(in_existence, indicator__in=stock_kinds, report__period__in=begun)
+                  .annotate(child=child, ind=F("indicator"), v=F("value"), n=F("numerator"), d=F("denominator"),
+                            rank=Window(RowNumber(), partition_by=[F("report__area"), F("indicator")],
                                         order_by=[F("report__period__ends_on").desc()]))
                   .filter(rank=1)
-                  .values("report__province", "report__area", "report__area__path", "report__period__year",
-                          "report__period__kind", "indicator__code", "value", "numerator", "denominator"))
-        stocks = [{"province": r["report__province"], "area_id": r["report__area"], "path": r["report__area__path"],
-                   "year": r["report__period__year"], "kind": r["report__period__kind"],
-                   "code": r["indicator__code"], "v": r["value"], "n": r["numerator"], "d": r["denominator"]}
-                  for r in latest]
-        # the trend of stocks reads every period's values (flow_qs shape)
-        trend_qs = (base.filter(indicator__in=stock_kinds)
-                    .values("report__period__year", "report__period__kind", "indicator__code")
-                    .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
-        flows += [{"province": None, "period_province": None, "area_id": None, "path": area.path,
-                   "year": r["report__period__year"],
-                   "kind": r["report__period__kind"], "code": r["indicator__code"], "v": r["v"], "n": r["n"],
-                   "d": r["d"], "stock_trend": True} for r in trend_qs]
-    return flows, stocks
-
-
-def _rename(r, names):
-    out = {names.get(k, k): v for k, v in r.items()}
-    out["year"] = out.pop("report__period__year")
-    out["kind"] = out.pop("report__period__kind")
-    out["code"] = out.pop("indicator__code")
-    out.setdefault("province", None)
-    out.setdefault("period_province", None)
-    out.setdefault("path", None)
-    return out
+                  .values("child", "ind", "v", "n", "d"))
+        # Django cannot group the rows a window picked: the sum over them is written out.
+        sql, params = latest.query.sql_with_params()
+        with connections[latest.db].cursor() as cursor:
+            cursor.execute('SELECT latest."child", latest."ind", SUM(latest."v"), SUM(latest."n"), SUM(latest."d") '
+                           f'FROM ({sql}) latest GROUP BY latest."child", latest."ind"', params)
+            stocks = [{"child": c, "code": by_id[ind].code, "v": _decimal(v), "n": _decimal(n), "d": _decimal(d)}
+                      for c, ind, v, n, d in cursor.fetchall()]
+    return flows, stocks, trend
 
 
 # Completeness ------------------------------------------------------------------------------
@@ -468,16 +498,15 @@ def completeness(area, plan, periods, children, national, as_of):
 def _national_completeness(plan, periods, provinces):
     from django.db.models import Count
 
-    root = {}  # area id -> current province id, from lineage paths (one query over the map)
-    units = defaultdict(list)
-    for pk, path, level, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
-            "pk", "path", "level", "valid_from", "valid_to"):
-        province = Area.province_id_of(path)
-        root[pk] = province
-        units[province].append((vf, vt))
+    units = defaultdict(Counter)   # current province id -> {(valid from, valid to): units}, one query over the map
+    for path, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
+            "path", "valid_from", "valid_to"):
+        units[Area.province_id_of(path)][(vf, vt)] += 1
+    # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
     on_time = Q()
     for p in periods:
-        on_time |= Q(period=p, first_submitted_at__date__lte=due_date(plan, p))
+        day_after = datetime.datetime.combine(due_date(plan, p) + datetime.timedelta(days=1), datetime.time())
+        on_time |= Q(period=p, first_submitted_at__lt=timezone.make_aware(day_after))
     counts = (Report.objects.filter(period__in=periods, first_submitted_at__isnull=False,
                                     area__level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
               .values("province", "period").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
@@ -486,7 +515,8 @@ def _national_completeness(plan, periods, provinces):
     for key, province in sorted(provinces.items(), key=lambda kv: kv[1].code):
         cells = []
         for p in periods:
-            expected = sum(1 for vf, vt in units[key] if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
+            expected = sum(n for (vf, vt), n in units[key].items()
+                           if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
             n_sent, n_on_time = sent.get((key, p.pk), (0, 0))
             cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time))
         rows.append((province, cells))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from plans.models import Indicator
 from portal.models import Area
+from reporting import notices
 from reporting.models import Report, ReportTransition, ReportValue
 from reporting.permissions import editor_refusal, reviewer_refusal
 
@@ -101,6 +102,7 @@ def submit(report, *, user):
     report.first_submitted_at = report.first_submitted_at or now
     report.version += 1
     report.save(update_fields=["status", "submitted_at", "first_submitted_at", "version", "updated_at"])
+    notices.report_submitted(report, user)
     return report
 
 
@@ -115,6 +117,7 @@ def return_report(report, *, user, comment):
     _transition(report, S.RETURNED, user, comment.strip())
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])
+    notices.report_returned(report, user, comment.strip())
     return report
 
 
@@ -128,6 +131,7 @@ def approve(report, *, user, comment=""):
     report.approved_at = timezone.now()
     report.version += 1
     report.save(update_fields=["status", "approved_at", "version", "updated_at"])
+    notices.report_approved(report, user)
     return report
 
 

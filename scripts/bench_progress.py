@@ -15,6 +15,12 @@ printing the median time and the SQL queries of a request (the rollup runs the s
 aggregate queries whatever the size of the area: the national and provincial counts are shown
 side by side). --explain prints EXPLAIN ANALYZE of the slowest queries of the national page
 (PostgreSQL); --show-sql prints every query of it with its time.
+
+With the 2030 scale (`generate_demo --scale national --through 2030`: every period to 2030) it
+also requests the national page for the 2030 milestone as of 31/01/2031 (every report counts),
+uncached, and times the bare SQL that computes the same figures in one statement (flows with
+the 6-month/annual test per province of the year, stocks' latest report per area in existence,
+summed per indicator and province): it prints both and their ratio (goal: ≤ 2 × and < 500 ms).
 """
 import argparse
 import importlib.util
@@ -38,8 +44,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from plans.models import Indicator  # noqa: E402
 from portal.models import Area, User  # noqa: E402
+from reporting import rollup  # noqa: E402
 from reporting.models import Report, ReportValue  # noqa: E402
+from reporting.selectors import default_plan  # noqa: E402
 
 PROVINCE = "20"      # Lạng Sơn: the province reviewer's area
 COMMUNE = "06040"    # Xã Thất Khê
@@ -90,6 +99,59 @@ def explain(sql):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+BARE_SQL = """
+WITH v AS (
+  SELECT r.period_province_id AS pp, r.province_id AS child, r.area_id, p.year, p.kind, p.starts_on, p.ends_on,
+         i.code, i.over_time, rv.value, rv.numerator, rv.denominator, a.valid_from, a.valid_to
+  FROM reporting_reportvalue rv
+  JOIN reporting_report r ON r.id = rv.report_id
+  JOIN reporting_period p ON p.id = r.period_id
+  JOIN plans_indicator i ON i.id = rv.indicator_id
+  JOIN portal_area a ON a.id = r.area_id
+  WHERE r.status = 'approved' AND p.year BETWEEN %(first)s AND %(last)s AND p.starts_on <= %(as_of)s
+    AND r.first_submitted_at < %(sent_before)s AND rv.indicator_id IN %(indicators)s
+), groups AS (
+  SELECT pp, child, year, kind, code, SUM(value) AS v, SUM(numerator) AS n, SUM(denominator) AS d
+  FROM v WHERE over_time = 'flow' GROUP BY pp, child, year, kind, code
+), latest AS (
+  SELECT child, code, value, numerator, denominator,
+         ROW_NUMBER() OVER (PARTITION BY area_id, code ORDER BY ends_on DESC) AS rank
+  FROM v WHERE over_time = 'stock' AND starts_on <= %(evaluation)s
+    AND (valid_from IS NULL OR valid_from <= %(evaluation)s) AND (valid_to IS NULL OR valid_to >= %(evaluation)s)
+)
+SELECT code, child, SUM(v), SUM(n), SUM(d) FROM groups g
+WHERE kind = 'Y' OR NOT EXISTS (SELECT 1 FROM groups y WHERE y.kind = 'Y' AND y.pp = g.pp AND y.year = g.year
+                                AND y.code = g.code)
+GROUP BY code, child
+UNION ALL
+SELECT code, child, SUM(value), SUM(numerator), SUM(denominator) FROM latest WHERE rank = 1 GROUP BY code, child
+"""
+
+
+def bare_sql(milestone, as_of, repeat):
+    """Median ms of the bare SQL computing the national page's figures (per indicator and
+    province), and its rows."""
+    import datetime
+
+    vn = Area.resolve("VN")
+    plan = default_plan(vn, milestone)
+    start, end = rollup.window(plan, milestone)
+    indicators = tuple(t.indicator_id for t in plan.targets.filter(milestone=milestone)) or tuple(
+        Indicator.objects.filter(in_catalog=True).values_list("pk", flat=True))   # as progress() picks them
+    params = {"first": start.year, "last": end.year, "as_of": as_of, "evaluation": min(end, as_of),
+              "sent_before": datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time(),
+                                                       tzinfo=datetime.UTC),
+              "indicators": indicators}
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat + 1):
+            begin = time.perf_counter()
+            cursor.execute(BARE_SQL, params)
+            rows = cursor.fetchall()
+            times.append((time.perf_counter() - begin) * 1000)
+    return statistics.median(times[1:]), rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
@@ -123,6 +185,12 @@ def main():
         (f"province page {PROVINCE}, moc=2030", "province", province, page(PROVINCE), {"moc": 2030}),
         (f"commune page {COMMUNE}, moc=2025", "province", province, page(COMMUNE), {"moc": 2025}),
     ]
+    scale_2030 = Report.objects.filter(period__code="2030").count() > 0.9 * communes
+    if scale_2030:
+        cases.insert(2, ("national page VN, moc=2030, ngay=2031-01-31", "national", national, page("VN"),
+                         {"moc": 2030, "ngay": "2031-01-31"}))
+    else:
+        print("(no 2030 reports: `generate_demo --scale national --through 2030` for the 2030 scale)")
     if importlib.util.find_spec("reporting.pdf") is not None:
         cases.append((f"province draft PDF {PROVINCE}, moc=2025", "province", province,
                       reverse("progress:pdf", args=[PROVINCE]), {"moc": 2025}))
@@ -171,6 +239,18 @@ def main():
 
     target = float(by_label["national page VN, moc=2025"][2])
     print(f"\nnational page: {target:.0f} ms (target < 1000 ms): {'OK' if target < 1000 else 'TOO SLOW'}")
+
+    import datetime
+    comparisons = [("national page VN, moc=2025", 2025, datetime.date.today())]
+    if scale_2030:
+        comparisons.append(("national page VN, moc=2030, ngay=2031-01-31", 2030, datetime.date(2031, 1, 31)))
+    print("\nthe page (uncached) against the bare SQL that computes the same figures:")
+    for label, milestone, as_of in comparisons:
+        sql_ms, sql_rows = bare_sql(milestone, as_of, args.repeat)
+        page_ms = float(by_label[label][2])
+        ok = page_ms <= 2 * sql_ms and page_ms < 500
+        print(f"  {label}: page {page_ms:.0f} ms, bare SQL {sql_ms:.0f} ms ({len(sql_rows)} rows), "
+              f"ratio {page_ms / sql_ms:.2f} ({'OK' if ok else 'over the goal: ≤ 2 × and < 500 ms'})")
 
 
 if __name__ == "__main__":

@@ -327,10 +327,44 @@ def test_pagination_50_per_page(client_for, users):
                                                  commune=commune) for i in range(120)])
     client = client_for(users["commune_editor"])
     first = _list(client).context["page"]
-    assert len(first.object_list) == 50 and first.paginator.count == 120 and first.paginator.num_pages == 3
-    last = _list(client, page=3, q="htx").context["page"]
-    assert [c.name for c in last.object_list][:1] == ["HTX 100"] and len(last.object_list) == 20
-    assert "page=2" in _list(client, q="htx").content.decode()
+    assert [c.name for c in first.object_list] == [f"HTX {i:03d}" for i in range(50)]
+    assert (first.count, first.count_exact, first.has_previous, first.has_next) == (120, True, False, True)
+    html = _list(client, q="htx").content.decode()
+    assert "sau=4910000049" in html and "cuoi=1" in html and "q=htx" in html and "truoc=" not in html
+    # next pages from the last row's code, in the list's order
+    second = _list(client, q="htx", sau="4910000049").context["page"]
+    assert [c.name for c in second.object_list][::49] == ["HTX 050", "HTX 099"] and second.has_previous
+    third = _list(client, q="htx", sau=second.next_cursor).context["page"]
+    assert [c.name for c in third.object_list] == [f"HTX {i:03d}" for i in range(100, 120)]
+    assert not third.has_next and third.has_previous
+    # previous from the first row's code; the last page reads the list backwards
+    back = _list(client, q="htx", truoc=third.previous_cursor).context["page"]
+    assert [c.pk for c in back.object_list] == [c.pk for c in second.object_list]
+    last = _list(client, cuoi=1).context["page"]
+    assert [c.name for c in last.object_list] == [f"HTX {i:03d}" for i in range(70, 120)]
+    assert last.has_previous and not last.has_next
+    # back from a page near the start: the full first page, not a short one
+    near = _list(client, truoc="4910000010").context["page"]
+    assert len(near.object_list) == 50 and not near.has_previous
+    # a code no longer in the list (or not a code): the first page
+    for cursor in ("0000000000", "x' OR 1=1"):
+        assert _list(client, sau=cursor).context["page"].object_list[0].name == "HTX 000"
+
+
+def test_the_count_is_exact_only_while_cheap(client_for, users, monkeypatch):
+    from portal import pagination
+
+    commune = Area.resolve(THAT_KHE)
+    Cooperative.objects.bulk_create([Cooperative(code=f"49100{i:05d}", name=f"HTX {i:03d}", search_name=f"htx {i:03d}",
+                                                 commune=commune) for i in range(60)])
+    client = client_for(users["commune_editor"])
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 59)
+    html = _list(client).content.decode()
+    assert 'id="coop-count">Hơn 59 hợp tác xã' in html
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 60)
+    assert 'id="coop-count">60 hợp tác xã' in _list(client).content.decode()
+    assert pagination.capped_count(Cooperative.objects.all(), 10) == (10, False)
+    assert pagination.capped_count(Cooperative.objects.all(), 1000) == (60, True)
 
 
 def _make(n, start):
@@ -341,16 +375,26 @@ def _make(n, start):
 
 
 def test_the_list_runs_a_constant_number_of_queries(client_for, users):
+    """10 rows or 60 (a full page and more), first page, next page or last: no query per row."""
     client = client_for(users["province_reviewer"])
-    _make(5, 0)
+    _make(10, 0)
     _list(client)  # warm-up (session, content types)
     with CaptureQueriesContext(connection) as few:
         assert _list(client).status_code == 200
-    _make(35, 100)
+    with CaptureQueriesContext(connection) as few_last:
+        assert _list(client, cuoi=1).status_code == 200
+    _make(50, 100)
     with CaptureQueriesContext(connection) as many:
         response = _list(client)
-    assert len(response.context["page"].object_list) == 40
+    page = response.context["page"]
+    assert len(page.object_list) == 50 and page.has_next
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    with CaptureQueriesContext(connection) as many_last:
+        assert len(_list(client, cuoi=1).context["page"].object_list) == 50
+    assert len(many_last) == len(few_last)
+    with CaptureQueriesContext(connection) as next_page:
+        assert len(_list(client, sau=page.next_cursor).context["page"].object_list) == 10
+    assert len(next_page) == len(few) + 1   # the cursor's row, found by its code
 
 
 # Trainings and cadres ---------------------------------------------------------------------

@@ -405,3 +405,11 @@ MATRIX.update({
     "jobs:detail": (_own_job_kw, _OWNER_ONLY),
     "jobs:download": (_own_job_kw, _OWNER_ONLY),
 })
+
+
+# The home page's data check (administrators), and each user's own notifications and e-mail choice.
+MATRIX.update({
+    "data_check": (dict, _ADMIN_ONLY),
+    "notifications:list": (dict, _EVERYONE),
+    "notifications:settings": (dict, _EVERYONE),
+})

@@ -147,3 +147,29 @@ def test_generate_demo_province(client):
 def test_generate_demo_refuses_a_non_province():
     with pytest.raises(CommandError, match="không phải mã tỉnh"):
         call_command("generate_demo", scale="province", province="06040", no_registry=True, stdout=io.StringIO())
+
+
+def test_generate_demo_through_2030_fills_every_period_as_if_the_year_were_over():
+    out = io.StringIO()
+    call_command("generate_demo", scale="province", through=2030, no_registry=True, stdout=out)
+    generated = Report.objects.filter(note=GENERATED_NOTE)
+    communes = Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE).count()
+    # every current commune: 2025 annual, then 2026-H1 … 2030 (11 periods); nothing after 2030
+    assert generated.filter(area__level=Area.Level.COMMUNE).count() == communes * 11
+    assert generated.filter(period__code="2030").count() == communes + 1   # and the province's own
+    assert not generated.filter(period__year__gt=2030).exists()
+    last = generated.filter(period__code="2030")
+    # the year is over: reviewed like any past period, sent around the due date (in December 2030)
+    assert last.filter(status=S.APPROVED).count() > 0.8 * last.count()
+    sent = last.exclude(first_submitted_at=None).values_list("first_submitted_at", flat=True)
+    assert all(datetime.date(2030, 11, 1) <= s.date() <= datetime.date(2031, 1, 31) for s in sent)
+    # 20 figures a report (the province's own has no workers of cooperatives: 18)
+    assert ReportValue.objects.filter(report__in=last).count() == 20 * communes + 18
+    again = io.StringIO()
+    call_command("generate_demo", scale="province", through=2030, no_registry=True, stdout=again)
+    assert "generate_demo: reports 0, values 0, transitions 0" in again.getvalue()
+
+
+def test_generate_demo_refuses_a_year_outside_the_programme():
+    with pytest.raises(CommandError, match="--through 2019"):
+        call_command("generate_demo", scale="province", through=2019, no_registry=True, stdout=io.StringIO())

@@ -68,7 +68,8 @@ def media(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_commune_records_training_and_column_counted_once_approved(users, client_for, media):
+def test_commune_records_training_and_column_counted_once_approved(users, client_for, media, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
     lan = users["commune_editor"]
     training = _task("Đào tạo, bồi dưỡng nâng cao trình độ quản trị")
     column = _task("Xây dựng và duy trì ít nhất 01")
@@ -123,16 +124,20 @@ def test_commune_records_training_and_column_counted_once_approved(users, client
     page = rc.get(reverse("progress:area", args=["20"]), {"ke_hoach": plan.key, "moc": 2025, "ngay": "2026-01-15"})
     html = page.content.decode()
     assert 'id="tasks-section"' in html and "Tôn vinh, khen thưởng" in html and "Ngân sách tỉnh" in html
-    xlsx = rc.get(reverse("progress:export", args=["20", "xlsx"]), {"ke_hoach": plan.key, "moc": 2025, "ngay": "2026-01-15"})
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(xlsx.content))["Nhiệm vụ"]
+    from tests.jobs.helpers import immediate_jobs, job_file, run_job_of
+
+    immediate_jobs(settings, tmp_path)  # a province's XLSX and PDF are made by jobs
+    query = f"?ke_hoach={plan.key}&moc=2025&ngay=2026-01-15"
+    job = run_job_of(rc, reverse("progress:export", args=["20", "xlsx"]) + query, django_capture_on_commit_callbacks)
+    ws = load_workbook(io.BytesIO(job_file(rc, job)))["Nhiệm vụ"]
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "Lớp tập huấn, đào tạo" in cells and 10000000 in cells
-    pdf = rc.get(reverse("progress:pdf", args=["20"]), {"ke_hoach": plan.key, "moc": 2025, "ngay": "2026-01-15"})
+    job = run_job_of(rc, reverse("progress:pdf", args=["20"]) + query, django_capture_on_commit_callbacks)
     from pypdf import PdfReader
 
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(job_file(rc, job))).pages)
     assert "Kết quả thực hiện nhiệm vụ" in text and "80 lượt" in " ".join(text.split())
     assert r.pk
 

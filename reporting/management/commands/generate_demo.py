@@ -1,5 +1,5 @@
 """python manage.py generate_demo --scale national|province [--seed N] [--province CODE]
-                                [--cooperatives N] [--no-registry] [--replace | --delete]
+                                [--through YEAR] [--cooperatives N] [--no-registry] [--replace | --delete]
 
 Fills the database with generated reports to see and measure the portal at the scale of the
 country (scripts/bench_progress.py): every area of the map — the provinces (the current ones,
@@ -7,7 +7,10 @@ and the absorbed ones' own reports while they existed), the 696 old districts an
 current communes — gets a report for every period it existed in (on the period's last day)
 whose first day is today or earlier: old districts 2023-H1 to 2025-H1, communes from 2025 on.
 Reports of periods that are over are approved, a few submitted, returned or still drafts;
-those of the period under way are drafts or submitted (and a few approved). Each holds 20
+those of the period under way are drafts or submitted (and a few approved). --through YEAR
+(e.g. 2030: the Đề án's last year, about 1.1 million values nationally) fills every period up
+to that year's annual report as if the year were over — the figures of the 2030 scale, dated
+around their due dates (in the future), to see the pages with ``?ngay=`` after it. Each holds 20
 figures: the 11 indicators of the catalog, CHUYEN_MUC_TT (Lạng Sơn's plan) and 8 of Khánh
 Hòa's; each submission and review is a ReportTransition dated like a real one. Then the
 registry at its own issue's scale (100 000 cooperatives, 300 000 managers, codes 98…) through
@@ -43,6 +46,7 @@ from reporting.models import DEFAULT_DUE, FIRST_YEAR, Period, Report, ReportTran
 S = Report.Status
 GENERATED_NOTE = "Số liệu sinh tự động (generate_demo) để thử nghiệm, không phải số liệu thật."
 BATCH = 5000
+CHUNK = 5000   # reports generated, then written, at a time (100 000 values)
 REGISTRY_PREFIX = "98"
 NATIONAL_COOPERATIVES = 100_000
 PROVINCE_COOPERATIVES = 3_000
@@ -96,18 +100,31 @@ class Command(BaseCommand):
         parser.add_argument("--cooperatives", type=int, default=None,
                             help=f"Số HTX sinh ra (mặc định {NATIONAL_COOPERATIVES:,} cả nước, "
                                  f"{PROVINCE_COOPERATIVES:,} một tỉnh).")
+        parser.add_argument("--through", type=int, default=None, metavar="YEAR",
+                            help="Sinh đến hết kỳ báo cáo năm YEAR (ví dụ 2030), như thể năm đó đã qua "
+                                 "(mặc định: đến kỳ đang diễn ra).")
         parser.add_argument("--no-registry", action="store_true", help="Không sinh sổ HTX.")
         parser.add_argument("--replace", action="store_true",
                             help="Xóa báo cáo đã sinh trước đó (trong phạm vi) rồi sinh lại.")
         parser.add_argument("--delete", action="store_true", help="Chỉ xóa báo cáo đã sinh trước đó (trong phạm vi).")
 
-    def handle(self, *args, scale, province, seed, cooperatives, no_registry, replace, delete, **options):
+    def handle(self, *args, scale, province, seed, cooperatives, no_registry, replace, delete, through=None,
+               **options):
         self.verbosity = options.get("verbosity", 1)
         start = time.perf_counter()
         today = datetime.date.today()
+        now = timezone.now()
+        if through is not None:
+            if not FIRST_YEAR <= through <= 2100:
+                raise CommandError(f"--through {through}: ghi một năm từ {FIRST_YEAR}, ví dụ 2030.")
+            # as if the last year were over: its annual report due, sent and reviewed
+            today = max(today, datetime.date(through + 1, 1, 31))
+            now = max(now, datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC))
         root = self._root(scale, province)
-        periods = list(Period.objects.filter(starts_on__lte=today, year__gte=FIRST_YEAR)  # the Đề án's years
-                       .order_by("starts_on", "ends_on"))
+        periods = Period.objects.filter(starts_on__lte=today, year__gte=FIRST_YEAR)  # the Đề án's years
+        if through is not None:
+            periods = periods.filter(year__lte=through)
+        periods = list(periods.order_by("starts_on", "ends_on"))
         if not periods:
             raise CommandError("Chưa có kỳ báo cáo nào: chạy `python manage.py bootstrap` trước.")
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
@@ -125,7 +142,7 @@ class Command(BaseCommand):
                                   f"{gone['transitions']} transitions ({time.perf_counter() - start:.1f} s)")
                 if delete:
                     return
-            made = self._reports(areas, periods, indicators, seed, today)
+            made = self._reports(areas, periods, indicators, seed, today, now)
         self.stdout.write(f"reports: created {made['reports']:,} ({self._mix(made['statuses'])}), "
                           f"kept {made['kept']:,} existing; values {made['values']:,}; "
                           f"transitions {made['transitions']:,} ({made['seconds']:.1f} s)")
@@ -164,16 +181,18 @@ class Command(BaseCommand):
         return {"values": values._raw_delete(values.db), "transitions": transitions._raw_delete(transitions.db),
                 "reports": reports._raw_delete(reports.db)}
 
-    def _reports(self, areas, periods, indicators, seed, today):
+    def _reports(self, areas, periods, indicators, seed, today, now):
+        """Every missing (area, period) report, written in chunks of CHUNK reports (their values
+        and transitions with them), so that memory stays flat at the 2030 scale."""
         start = time.perf_counter()
         rng = random.Random(seed)
-        now = timezone.now()
         area_ids = [a[0] for a in areas]
         existing = set()
         for i in range(0, len(area_ids), 900):  # no IN list longer than SQLite allows
             existing.update(Report.objects.filter(area_id__in=area_ids[i:i + 900], period__in=periods)
                             .values_list("area_id", "period_id"))
-        reports, figures, kept, statuses = [], [], 0, Counter()
+        made = {"reports": 0, "values": 0, "transitions": 0, "kept": 0, "statuses": Counter()}
+        reports, figures = [], []
         provinces = Area.province_validity()
         for pk, code, level, path, valid_from, valid_to in areas:
             province = Area.province_id_of(path)
@@ -183,10 +202,10 @@ class Command(BaseCommand):
                         and (valid_to is None or valid_to >= period.ends_on)):
                     continue  # the area did not exist on the period's last day
                 if (pk, period.pk) in existing:
-                    kept += 1
+                    made["kept"] += 1
                     continue
                 status, sent, reviewed = self._workflow(rng, period, today, now)
-                statuses[status] += 1
+                made["statuses"][status] += 1
                 reports.append(Report(area_id=pk, province_id=province, period_id=period.pk, status=status,
                                       period_province_id=province_on_path(path, period.year, provinces),
                                       version=1 + (status != S.DRAFT) + (status in (S.APPROVED, S.RETURNED)),
@@ -194,12 +213,31 @@ class Command(BaseCommand):
                                       approved_at=reviewed if status == S.APPROVED else None,
                                       note=GENERATED_NOTE))
                 figures.append((self._figures(rng, activity, level, period), reviewed))
-        self._phase("generated in memory", start)
+            if len(reports) >= CHUNK:
+                self._write(reports, figures, indicators, rng, made)
+                self._phase(f"{made['reports']:,} reports written", start)
+                reports, figures = [], []
+        self._write(reports, figures, indicators, rng, made)
+        if made["transitions"]:
+            # ``at`` is auto_now_add: date each transition like the report's own dates, two UPDATEs
+            # (the returned ones were dated in ``_write``).
+            generated = ReportTransition.objects.filter(report__note=GENERATED_NOTE)
+            generated.filter(to_status=S.SUBMITTED).update(
+                at=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values("submitted_at")[:1]))
+            generated.filter(to_status=S.APPROVED).update(
+                at=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values("approved_at")[:1]))
+        self._phase("transitions dated", start)
+        made["seconds"] = time.perf_counter() - start
+        return made
+
+    def _write(self, reports, figures, indicators, rng, made):
+        """One chunk: the reports, their values and transitions (bulk INSERTs)."""
+        if not reports:
+            return
         Report.objects.bulk_create(reports, batch_size=BATCH)
-        self._phase("reports written", start)
-        if reports and any(r.pk is None for r in reports):  # a backend that does not return ids
-            ids = dict(((a, p), pk) for a, p, pk in Report.objects.filter(note=GENERATED_NOTE)
-                       .values_list("area_id", "period_id", "pk"))
+        if any(r.pk is None for r in reports):  # a backend that does not return ids
+            ids = dict(((a, p), pk) for a, p, pk in Report.objects.filter(
+                note=GENERATED_NOTE, area_id__in={r.area_id for r in reports}).values_list("area_id", "period_id", "pk"))
             for r in reports:
                 r.pk = r.id = ids[(r.area_id, r.period_id)]
         values, transitions = [], []
@@ -219,25 +257,16 @@ class Command(BaseCommand):
                     report_id=report.pk, from_status=S.SUBMITTED, to_status=report.status,
                     comment=rng.choice(RETURN_COMMENTS) if report.status == S.RETURNED else ""))
         ReportValue.objects.bulk_create(values, batch_size=BATCH)
-        self._phase("values written", start)
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH)
-        self._phase("transitions written", start)
-        if transitions:
-            # ``at`` is auto_now_add: date each transition like the report's own dates, two UPDATEs.
-            generated = ReportTransition.objects.filter(report__note=GENERATED_NOTE)
-            generated.filter(to_status=S.SUBMITTED).update(
-                at=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values("submitted_at")[:1]))
-            generated.filter(to_status=S.APPROVED).update(
-                at=Subquery(Report.objects.filter(pk=OuterRef("report_id")).values("approved_at")[:1]))
-            # the returned ones (≈1.5 %) have no date of their own on the report: set one by one, in bulk
-            reviewed = {r.pk: f[1] for r, f in zip(reports, figures) if r.status == S.RETURNED}
-            returned = [t for t in transitions if t.to_status == S.RETURNED]
-            for t in returned:
-                t.at = reviewed[t.report_id]
-            ReportTransition.objects.bulk_update(returned, ["at"], batch_size=500)
-        self._phase("transitions dated", start)
-        return {"reports": len(reports), "values": len(values), "transitions": len(transitions), "kept": kept,
-                "statuses": statuses, "seconds": time.perf_counter() - start}
+        # the returned ones (≈1.5 %) have no date of their own on the report: set one by one, in bulk
+        reviewed = {r.pk: f[1] for r, f in zip(reports, figures) if r.status == S.RETURNED}
+        returned = [t for t in transitions if t.to_status == S.RETURNED]
+        for t in returned:
+            t.at = reviewed[t.report_id]
+        ReportTransition.objects.bulk_update(returned, ["at"], batch_size=500)
+        made["reports"] += len(reports)
+        made["values"] += len(values)
+        made["transitions"] += len(transitions)
 
     def _phase(self, label, start):
         if self.verbosity >= 2:

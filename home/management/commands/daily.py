@@ -1,20 +1,25 @@
 """python manage.py daily — the portal's daily maintenance, for cron (README, "Production"):
 recomputes the cooperatives' classifications (a manager's term ending changes them without any
-edit) and deletes the browser-import uploads previewed but never confirmed, once older than
-IMPORT_UPLOAD_MAX_AGE_HOURS (24 by default)."""
+edit), deletes the browser-import uploads previewed but never confirmed, once older than
+IMPORT_UPLOAD_MAX_AGE_HOURS (24 by default), and sends the reminders of reports coming due
+(`send_reminders`, once each). It lives in the home app because it composes several apps."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from cooperatives.services import refresh_classification
 from cooperatives.uploads import delete_abandoned_uploads
+from home.reminders import send_reminders
 
 
 class Command(BaseCommand):
     help = ("Việc hằng ngày: tính lại phân loại Đề án của mọi HTX/THT; xóa các tệp nhập Excel "
-            "đã xem trước nhưng không xác nhận, quá IMPORT_UPLOAD_MAX_AGE_HOURS giờ.")
+            "đã xem trước nhưng không xác nhận, quá IMPORT_UPLOAD_MAX_AGE_HOURS giờ; nhắc hạn báo cáo.")
 
     def handle(self, *args, **options):
         changed = refresh_classification()
         self.stdout.write(f"classification: changed {changed}")
         deleted = delete_abandoned_uploads()
         self.stdout.write(f"uploads: deleted {deleted} (older than {settings.IMPORT_UPLOAD_MAX_AGE_HOURS} h)")
+        reminders, sent = send_reminders(timezone.localdate())
+        self.stdout.write(f"reminders: due {reminders}, sent {sent}")

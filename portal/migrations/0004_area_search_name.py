@@ -14,7 +14,7 @@ def fill_search_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_must_change_password'),
+        ('portal', '0003_email_notifications'),
     ]
 
     operations = [
