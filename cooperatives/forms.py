@@ -5,24 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives import rules
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.selectors import NO, YES, current_communes, scoped_cadres, scoped_managers
-from portal.forms import AreaCodeField
+from plans.forms import CountField
+from portal.forms import AreaCodeField, AreaPickerWidget, VnDateField
 from portal.models import Area
 from portal.scoping import can_see_area
 from portal.text import nfc, nfkc
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 YES_NO = [("", _("Tất cả")), (YES, _("Có")), (NO, _("Không"))]
 MAX_SELECT = 400  # beyond this many communes, the commune is typed as its code
-
-
-class VnDateField(forms.DateField):
-    """A date written dd/mm/yyyy (ISO also accepted)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"))
-        kwargs.setdefault("error_messages", {"invalid": _("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025.")})
-        super().__init__(**kwargs)
 
 
 def _helper():
@@ -45,8 +35,9 @@ def _in_scope_area(user, area, required=True):
 class CooperativeFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Tên (có hoặc không dấu) hoặc mã số")}))
-    area = AreaCodeField(label=_("Mã địa bàn"), required=False,
-                         widget=forms.TextInput(attrs={"placeholder": _("Mã tỉnh hoặc xã/phường")}))
+    area = AreaCodeField(label=_("Địa bàn"), required=False,
+                         widget=AreaPickerWidget(era="current", attrs={
+                             "class": "form-control", "placeholder": _("Tên hoặc mã tỉnh, xã/phường")}))
     kind = forms.ChoiceField(label=_("Loại hình"), required=False,
                              choices=[("", _("Mọi loại hình"))] + Cooperative.Kind.choices)
     sector = forms.ChoiceField(label=_("Lĩnh vực"), required=False,
@@ -60,6 +51,7 @@ class CooperativeFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
 
     def clean_q(self):
         return nfc(self.cleaned_data["q"])
@@ -189,8 +181,9 @@ class WorkforceForm(_ChildForm):
     class Meta:
         model = Workforce
         fields = ["year", "members", "female_members", "workers", "female_workers"]
-        error_messages = {name: {"invalid": _("Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12.")}
-                          for name in fields}
+        # "12a" gets the message of the report form's figures (plans.forms.VietnameseDecimalField)
+        field_classes = {name: CountField for name in fields if name != "year"}
+        error_messages = {"year": {"invalid": _("Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12.")}}
 
     def clean(self):
         cleaned = super().clean()
@@ -280,6 +273,7 @@ class AreaInScopeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
         if self.instance.pk is None and user.area:
             self.initial.setdefault("area", user.area.code)
         self.helper = _helper()
@@ -289,7 +283,9 @@ class AreaInScopeForm(forms.ModelForm):
 
 
 class TrainingForm(AreaInScopeForm):
-    area = AreaCodeField(label=_("Mã địa bàn tổ chức"), help_text=_("Mã tỉnh (2 số) hoặc xã (5 số)."))
+    area = AreaCodeField(label=_("Địa bàn tổ chức"), widget=AreaPickerWidget(era="current"),
+                         help_text=_("Gõ tên tỉnh hoặc xã/phường (có hoặc không dấu) rồi chọn; hoặc mã tỉnh (2 số), "
+                                     "xã (5 số)."))
     starts_on = VnDateField(label=_("Từ ngày"))
     ends_on = VnDateField(label=_("Đến ngày"))
 
@@ -308,7 +304,8 @@ class TrainingForm(AreaInScopeForm):
 
 
 class CadreForm(AreaInScopeForm):
-    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("Hội LHPN của địa bàn nào (mã tỉnh hoặc xã)."))
+    area = AreaCodeField(label=_("Địa bàn"), widget=AreaPickerWidget(era="current"),
+                         help_text=_("Hội LHPN của địa bàn nào (gõ tên hoặc mã tỉnh, xã/phường)."))
 
     class Meta:
         model = Cadre

@@ -19,6 +19,7 @@ from cooperatives.forms import (AttendeesForm, CadreForm, CooperativeFilterForm,
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workforce
 from cooperatives.selectors import cooperative_list, readable_trainings, scoped_cadres
 from cooperatives.services import refresh_classification
+from portal.history import history_label
 from portal.pagination import keyset_page
 from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped
 
@@ -274,7 +275,7 @@ def history_entries(coop):
         if r.history_type == "~" and not changes:
             continue
         entries.append({"when": r.history_date, "who": r.history_user, "what": label, "name": name(r),
-                        "type": r.get_history_type_display(), "history_type": r.history_type,
+                        "type": history_label(r), "history_type": r.history_type,
                         "changes": changes})
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from plans.targets import AT_MOST, FORMS, MORE_THAN, NUMBER, RANGE, describe_form, validation_errors
+from portal.history import history_label
 from portal.models import Area
 from portal.numbers import fmt_number
 from portal.scoping import can_see_area
@@ -358,7 +359,7 @@ def allocation_history(target):
         if r.history_type == "~" and not changes:
             continue
         entries.append({"when": r.history_date, "who": r.history_user, "area": areas.get(r.area_id),
-                        "type": r.get_history_type_display(), "history_type": r.history_type,
+                        "type": history_label(r), "history_type": r.history_type,
                         "reason": r.history_change_reason or "", "changes": changes})
     entries.reverse()
     return entries

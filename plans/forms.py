@@ -6,7 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator, Plan, TaskGroup, Target
-from portal.forms import AreaCodeField
+from portal.forms import AreaCodeField, VnDateField
 from portal.numbers import fmt_number, parse_number
 from portal.scoping import can_see_area, scoped
 
@@ -36,6 +36,29 @@ class VietnameseDecimalField(forms.DecimalField):
         return value
 
 
+class WholeNumberField(VietnameseDecimalField):
+    """A whole number as Vietnamese write it ("1.234" is one thousand two hundred and
+    thirty-four); "12,0" is taken as 12, "12,5" refused. "12a" gets the message every number
+    field gives (VietnameseDecimalField): report figures, workforce counts."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        return value
+
+
+class CountField(WholeNumberField):
+    """A count kept in an integer column (a cooperative's members and workers); the model turns
+    the whole Decimal into an int when it cleans itself."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(**kwargs)
+        self.error_messages["max_decimal_places"] = _("Nhập số nguyên.")
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+
 def stated_field(label):
     """Yes / no / not stated: a plan silent on a report is "Không nêu", not "Không"."""
     return forms.TypedChoiceField(label=label, required=False, empty_value=None,
@@ -46,10 +69,9 @@ def stated_field(label):
 class PlanForm(forms.ModelForm):
     reports_half_year = stated_field(_("Báo cáo 6 tháng"))
     reports_annual = stated_field(_("Báo cáo năm"))
-    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_("VN, mã tỉnh (2 số), huyện (3 số) hoặc xã (5 số)."))
-    issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
-                                error_messages={"invalid": _("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025.")})
+    area = AreaCodeField(label=_("Địa bàn"), help_text=_(
+        "Gõ tên (có hoặc không dấu) rồi chọn; hoặc mã: VN, tỉnh (2 số), huyện (3 số), xã (5 số)."))
+    issued_on = VnDateField(label=_("Ngày ban hành"), required=False)
 
     class Meta:
         model = Plan
@@ -64,6 +86,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["area"].user = user
         based_on = scoped(Plan.objects.all(), user)
         if self.instance.pk:
             based_on = based_on.exclude(pk=self.instance.pk)

@@ -1,9 +1,16 @@
+import datetime
+import json
+import re
+from urllib.parse import urlencode
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.area_search import AmbiguousName, choice, resolve_input, value_of
 from portal.models import Area, User
 from portal.scoping import can_see_area
 from portal.text import nfc, nfkc
@@ -17,29 +24,99 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class AreaPickerWidget(forms.TextInput):
+    """A text box that static/js/area-picker.js turns into a search-as-you-type list (Tom
+    Select, asking ``area_search``). Without JavaScript it stays a text box that takes a code or
+    a unit's exact name. ``levels``/``era`` narrow the suggestions (see portal.area_search)."""
+
+    def __init__(self, attrs=None, *, levels=None, era="all"):
+        super().__init__(attrs)
+        self.levels, self.era = levels, era
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        query = {"era": self.era}
+        if self.levels:
+            query["level"] = ",".join(str(level) for level in self.levels)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-area-picker"] = f"{reverse('area_search')}?{urlencode(query)}"
+        widget_attrs.setdefault("placeholder", _("Gõ tên hoặc mã địa bàn"))
+        widget_attrs["autocomplete"] = "off"
+        if value:
+            try:
+                widget_attrs["data-area-picker-option"] = json.dumps(choice(resolve_input(str(value))), ensure_ascii=False)
+            except (Area.DoesNotExist, AmbiguousName, ValueError):
+                pass
+        return context
+
+
 class AreaCodeField(forms.CharField):
-    """An area typed by its GSO code ("20", "178", "06040"); the current unit is meant, or the
-    pre-2025 one when the code exists only on the old map."""
+    """An area chosen by name in a picker, or typed by its GSO code ("20", "178", "06040") or its
+    exact name ("Xã Hoa Thám", "hoa tham"): the current unit is meant, or the pre-2025 one when
+    the code exists only on the old map ("08@2025-06-30" names an old unit whose code lives on).
+    A form that knows its user sets ``field.user``: a typed name is then looked for in her scope."""
+    widget = AreaPickerWidget
+    user = None
 
     def to_python(self, value):
-        value = nfkc(super().to_python(value)).replace(" ", "")  # "０６０４０" is 06040
+        value = nfc(super().to_python(value))
         if not value:
             return None
         try:
-            return Area.resolve(value.upper() if value.lower() == "vn" else value)
-        except Area.DoesNotExist:
-            raise forms.ValidationError(_("Không có đơn vị hành chính nào mã “%(code)s”."),
+            return resolve_input(value, user=self.user)
+        except AmbiguousName as exc:
+            raise forms.ValidationError(_("Có %(n)s đơn vị tên “%(name)s”: hãy chọn trong danh sách hoặc nhập mã."),
+                                        params={"n": exc.args[0], "name": value}) from None
+        except (Area.DoesNotExist, ValueError):
+            raise forms.ValidationError(_("Không có đơn vị hành chính nào mã hoặc tên “%(code)s”."),
                                         params={"code": value}) from None
 
     def prepare_value(self, value):
         if isinstance(value, int):
             value = Area.objects.filter(pk=value).first()
-        return value.code if isinstance(value, Area) else value
+        return value_of(value) if isinstance(value, Area) else value
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def date_error(text):
+    """Why a typed date is refused: a day that does not exist ("31/02/2025") is named as such,
+    anything else is shown the dd/mm/yyyy form."""
+    match = _DAY_MONTH_YEAR.match(nfkc(text))
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return forms.ValidationError(_("Ngày %(date)s không tồn tại."), code="invalid",
+                                         params={"date": f"{day:02d}/{month:02d}/{year}"})
+    return forms.ValidationError(_("Ngày ghi theo dạng dd/mm/yyyy, ví dụ 17/01/2025."), code="invalid")
+
+
+class VnDateField(forms.DateField):
+    """The one date rule of the portal's forms: written dd/mm/yyyy (ISO also accepted), full-width
+    digits read as digits; "31/02/2025" says the day does not exist."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = nfkc(value)
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise date_error(value) from None
 
 
 class UserForm(SetPasswordMixin, forms.ModelForm):
-    area = AreaCodeField(label=_("Mã địa bàn"), help_text=_(
-        "Mã GSO: VN (toàn quốc), 2 chữ số (tỉnh), 3 (huyện cũ), 5 (xã/phường)."))
+    area = AreaCodeField(label=_("Địa bàn"), help_text=_(
+        "Gõ tên (có hoặc không dấu) rồi chọn; hoặc mã GSO: VN (toàn quốc), 2 chữ số (tỉnh), 3 (huyện cũ), "
+        "5 (xã/phường)."))
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("Mật khẩu"), label2=_("Nhập lại mật khẩu"))
 
@@ -50,6 +127,7 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.admin = admin
+        self.fields["area"].user = admin
         editing = self.instance.pk is not None
         self.fields["password1"].required = self.fields["password2"].required = not editing
         if editing:

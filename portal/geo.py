@@ -12,6 +12,7 @@ import vietnam_provinces
 from django.db import transaction
 
 from portal.models import LAST_OLD_DAY, MAP_CHANGE, Area
+from portal.text import search_key
 
 OLD_MAP_FILE = Path(__file__).resolve().parent / "data" / "vn_divisions_2024.json"
 COUNTRY_CODE = "VN"
@@ -29,6 +30,10 @@ class Unit:
     parent: tuple | None = None      # key of the administrative parent
     successor: tuple | None = None   # key of the unit that took it in
     lineage: tuple | None = None     # key of the unit it sits under for scoping
+
+    @property
+    def search_name(self):
+        return search_key(self.name)
 
     @property
     def key(self):
@@ -81,7 +86,7 @@ def load_map():
     """Creates or updates every unit; returns {"created": n, "updated": n, "unchanged": n}."""
     units = _units()
     existing = {(a.code, a.level, a.valid_from): a for a in Area.objects.all()}
-    fields = ["name", "division_type", "valid_to", "source"]
+    fields = ["name", "division_type", "valid_to", "source", "search_name"]
     to_create, to_update = [], []
     for u in units:
         area = existing.get(u.key)

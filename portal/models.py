@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import search_key
+
 MAP_CHANGE = datetime.date(2025, 7, 1)
 LAST_OLD_DAY = datetime.date(2025, 6, 30)
 
@@ -76,6 +78,8 @@ class Area(models.Model):
 
     code = models.CharField(_("mã"), max_length=8, db_index=True)
     name = models.CharField(_("tên"), max_length=120)
+    # The name without diacritics, lower case ("xa hoa tham"): what the area picker searches.
+    search_name = models.CharField(max_length=120, blank=True, editable=False)
     division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     level = models.PositiveSmallIntegerField(_("cấp"), choices=Level.choices)
     parent = models.ForeignKey(
@@ -105,6 +109,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        super().save(*args, **kwargs)
 
     @staticmethod
     def inside_q(area, lookup=""):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ban-do/", views.map_index, name="map"),
     path("ban-do/<int:pk>/", views.map_unit, name="map_unit"),
+    path("ban-do/tim/", views.area_search, name="area_search"),
     path("tai-khoan/mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("nguoi-dung/", views.user_list, name="users"),
     path("nguoi-dung/them/", views.user_edit, name="user_add"),

@@ -2,12 +2,15 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.area_search import ERAS as ERAS_SEARCH
+from portal.area_search import search_areas
 from portal.forms import LoginForm, OwnPasswordChangeForm, UserForm
 from portal.models import LAST_OLD_DAY, Area
 from portal.scoping import get_scoped_or_404, manageable_users, require_role
@@ -80,6 +83,18 @@ def map_unit(request, pk):
         "nav": "map", "unit": unit, "page": page, "q": q, "breadcrumbs": crumbs,
         "predecessors": unit.predecessors.order_by("code"),
     })
+
+
+@require_safe
+def area_search(request):
+    """The area pickers' suggestions (portal.area_search) as JSON: ?q=hoa tham&level=1,3&era=
+    current|old|all; only the user's scope, or the whole (public) map with scope=0."""
+    levels = [int(v) for v in request.GET.get("level", "").split(",") if v.strip().isdigit()]
+    era = request.GET.get("era", "all")
+    user = None if request.GET.get("scope") == "0" else request.user
+    results = search_areas(request.GET.get("q", "")[:100], user=user, levels=levels,
+                           era=era if era in ERAS_SEARCH else "all")
+    return JsonResponse({"results": results})
 
 
 # Users (administrators, within their own area) ------------------------------------------

@@ -12,6 +12,7 @@ import datetime
 import io
 
 from plans.targets import describe
+from portal.language import in_vietnamese
 from portal.spreadsheets import neutralise_workbook, safe_cell
 from reporting import rollup
 from reporting.selectors import COMPLETENESS_LABELS, Tally
@@ -34,6 +35,7 @@ def _is_ratio(line):
     return line.indicator.kind == "ratio"
 
 
+@in_vietnamese
 def progress_rows(progress):
     """The targets table: a header row, then one row per target (per indicator when the plan
     has no targets for the milestone). "Mục tiêu" is the area's own target (its plan's, or the
@@ -49,7 +51,7 @@ def progress_rows(progress):
             _num(line.figure.numerator) if ratio else None,
             _num(line.figure.denominator) if ratio else None,
             _num(line.percent_of_target),
-            rollup.STATUS_LABELS.get(line.status, line.status),
+            rollup.status_label(line.status),
             "; ".join(rollup.line_notes(line, progress.name_of, progress.plan.area.name)),
         ])
     return rows
@@ -92,6 +94,7 @@ def _child_label(child):
     return f"{child.name} (đến {child.valid_to:%d/%m/%Y})" if child.valid_to else child.name
 
 
+@in_vietnamese
 def progress_xlsx(progress):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -249,6 +252,7 @@ def tasks_sheet(wb, progress):
         ws.column_dimensions[letter].width = size
 
 
+@in_vietnamese
 def progress_csv(progress):
     out = io.StringIO()
     writer = csv.writer(out)

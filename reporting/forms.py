@@ -1,24 +1,12 @@
-from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms import VietnameseDecimalField
+from plans.forms import WholeNumberField
 from plans.models import Indicator
 from portal.forms import SpreadsheetUploadForm, UploadConfirmForm
 from reporting.models import Period, Report
-
-
-class WholeNumberField(VietnameseDecimalField):
-    """A whole number as Vietnamese write it ("1.234" is one thousand two hundred and
-    thirty-four); "12,0" is taken as 12, "12,5" refused."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is not None and value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
-        return value
 
 
 def _whole_number(label):

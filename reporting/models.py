@@ -38,9 +38,10 @@ class Period(models.Model):
 
     @property
     def label(self):
+        """"6 tháng đầu năm 2025", "Năm 2025" (in English mode "First half of 2025", "Year 2025")."""
         if self.kind == self.Kind.HALF_YEAR:
-            return f"6 tháng đầu năm {self.year}"
-        return f"Năm {self.year}"
+            return str(_("6 tháng đầu năm %(year)s") % {"year": self.year})
+        return str(_("Năm %(year)s") % {"year": self.year})
 
 
 def standard_periods(first=FIRST_YEAR, last=LAST_YEAR):

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from plans.targets import describe
+from portal.language import in_vietnamese
 from portal.numbers import fmt_number
 from reporting import rollup
 
@@ -112,6 +113,7 @@ def _paragraphs(text):
 
 # The snapshot ----------------------------------------------------------------------------
 
+@in_vietnamese
 def document_figures(progress):
     """Everything the PDF shows, as plain JSON: rendering it needs no database."""
     area, plan = progress.area, progress.plan
@@ -146,7 +148,7 @@ def document_figures(progress):
             "percent_of_target": _number(line.percent_of_target),
             "percent_text": percent_text(line.percent_of_target),
             "status": line.status,
-            "status_label": rollup.STATUS_LABELS[line.status],
+            "status_label": rollup.status_label(line.status),
             "exceeded": line.exceeded,
             "notes": rollup.line_notes(line, name_of, parent_name),
         })
@@ -370,6 +372,7 @@ def render_snapshot_pdf(figures, document=None):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
 
 
+@in_vietnamese
 def render_html(figures, document=None):
     return render_to_string("reporting/pdf/progress.html", _context(figures, document))
 
@@ -488,7 +491,7 @@ def chart_svg(chart):
     ly = base_y + 36
     if all(bar.get("colour") for bar in bars) and bars:   # "Đạt", then the other statuses drawn
         shown = {bar["status"] for bar in bars if bar["percent"] is not None} | {rollup.ACHIEVED}
-        legend = [(rollup.STATUS_LABELS[k], rollup.STATUS_COLOURS[k]) for k in rollup.STATUS_LABELS if k in shown]
+        legend = [(rollup.status_label(k), rollup.STATUS_COLOURS[k]) for k in rollup.STATUS_LABELS if k in shown]
     else:
         legend = [("Đạt mục tiêu", "#3a3a3a"), ("Chưa đạt", "#a6a6a6")]
     lx = 10

@@ -99,7 +99,7 @@ def area_progress(request, code):
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
-        line.label = rollup.STATUS_LABELS[line.status]
+        line.label = rollup.status_label(line.status)
         line.notes = rollup.line_notes(line, prog.name_of, prog.plan.area.name)
         line.groups_url = area_groups_url(prog.plan.area) if line.status == rollup.UNGROUPED else ""
     children, without_data = [], []
@@ -117,7 +117,7 @@ def area_progress(request, code):
             cells.append({"actual": c.actual if has else None, "ratio": line.indicator.kind == "ratio",
                           "indicator": line.indicator,
                           "css": STATUS_CLASS[c.status] if judged else ("light border" if has else "secondary"),
-                          "label": rollup.STATUS_LABELS[c.status if has else rollup.NO_DATA],
+                          "label": rollup.status_label(c.status if has else rollup.NO_DATA),
                           "contribution": c.contribution if has else None})
         row = {"area": child, "cells": cells, "visible": can_see_area(request.user, child)}
         if not any(c["actual"] is not None for c in cells):

@@ -26,6 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from plans.figures import TWO, Figure
 from plans.targets import AT_MOST, describe, is_achieved, is_exceeded, percent_of_target
 from portal.numbers import fmt_number
@@ -38,10 +40,17 @@ UNGROUPED = "ungrouped"            # an area-group target, and no unit below car
 NOT_APPLICABLE = "not_applicable"  # an area-group target of another group than the unit's
 # One table of labels and one of colours (Bootstrap's badge classes and their colours): the
 # page's badges and chart, the XLSX and the PDF all read these.
-STATUS_LABELS = {ACHIEVED: "Đạt", ON_TRACK: "Đúng tiến độ", BEHIND: "Chậm tiến độ", NOT_ACHIEVED: "Chưa đạt",
-                 NO_DATA: "Chưa có số liệu", NO_TARGET: "Không có chỉ tiêu riêng",
-                 UNGROUPED: "Chưa phân nhóm địa bàn", NOT_APPLICABLE: "Không áp dụng cho nhóm địa bàn này",
-                 NOT_EVALUATED: "Không đánh giá tự động"}
+STATUS_LABELS = {ACHIEVED: _("Đạt"), ON_TRACK: _("Đúng tiến độ"), BEHIND: _("Chậm tiến độ"),
+                 NOT_ACHIEVED: _("Chưa đạt"), NO_DATA: _("Chưa có số liệu"), NO_TARGET: _("Không có chỉ tiêu riêng"),
+                 UNGROUPED: _("Chưa phân nhóm địa bàn"), NOT_APPLICABLE: _("Không áp dụng cho nhóm địa bàn này"),
+                 NOT_EVALUATED: _("Không đánh giá tự động")}  # in the interface's language; documents: Vietnamese
+
+
+def status_label(status):
+    """A status's name as text in the active language (exports and documents run in Vietnamese)."""
+    return str(STATUS_LABELS[status])
+
+
 STATUS_CLASS = {ACHIEVED: "success", ON_TRACK: "info", BEHIND: "warning", NOT_ACHIEVED: "danger",
                 NO_DATA: "secondary", NO_TARGET: "light", UNGROUPED: "light", NOT_APPLICABLE: "light",
                 NOT_EVALUATED: "light"}

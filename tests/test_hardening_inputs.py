@@ -150,7 +150,8 @@ def test_workforce_fields_refuse_non_finite_numbers_in_vietnamese(typed):
     form = WorkforceForm({"year": 2025, "members": typed, "female_members": 1, "workers": 2, "female_workers": 1},
                          cooperative=coop(THAT_KHE))
     assert not form.is_valid()
-    assert form.errors["members"] == ["Giá trị không hợp lệ: nhập một số nguyên, ví dụ 12."]
+    # the message the report form gives ("12a" too: tests/cooperatives/test_small_things.py)
+    assert form.errors["members"] == [f"“{typed}” không phải là số hợp lệ (ví dụ: 20 hoặc 0,3)."]
 
 
 @pytest.mark.django_db

@@ -21,3 +21,22 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def area_choice_json(area):
+    """An area as an area picker offers it (portal.area_search.choice), for
+    data-area-picker-option."""
+    import json
+
+    from portal.area_search import choice
+
+    return json.dumps(choice(area), ensure_ascii=False) if area else ""
+
+
+@register.filter
+def area_value(area):
+    """The value an area picker carries for an area ("06040", "08@2025-06-30")."""
+    from portal.area_search import value_of
+
+    return value_of(area) if area else ""

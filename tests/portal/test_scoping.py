@@ -75,6 +75,8 @@ MATRIX = {
     "map": (dict, {r: 200 for r in ROLES}),
     "password_change": (dict, {r: 200 for r in ROLES}),
     "map_unit": (lambda: {"pk": Area.resolve("20").pk}, {r: 200 for r in ROLES}),
+    # the pickers' suggestions: every role, each within her scope (tests/portal/test_area_picker.py)
+    "area_search": (dict, {r: 200 for r in ROLES}),
     "users": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
                      "province_admin": 200, "outsider_admin": 200, "outsider_district": 403}),
     "user_add": (dict, {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
