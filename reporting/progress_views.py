@@ -1,6 +1,7 @@
 """The progress page: where an area stands against its plan's targets, the areas below it,
 the trend and who has reported; and its exports. Everything comes from
-reporting.selectors.progress (the same rollup as `manage.py progress`)."""
+reporting.selectors.progress (the same rollup as `manage.py progress`), through its cache
+(reporting.cache)."""
 import datetime
 
 from django.contrib import messages
@@ -15,7 +16,8 @@ from plans.targets import describe
 from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import rollup
-from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
+from reporting.cache import cached_progress
+from reporting.selectors import covering_plans, default_plan, plan_milestones
 
 STATUS_CLASS = rollup.STATUS_CLASS
 def area_groups_url(area):
@@ -69,7 +71,7 @@ def progress_for(request, area, include_submitted=None):
     choice = parse_request(request, area)
     if include_submitted is not None:
         choice["include_submitted"] = include_submitted
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+    prog = cached_progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
                     include_submitted=choice["include_submitted"])
     return choice, prog
 
