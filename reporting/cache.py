@@ -5,7 +5,10 @@ page, its exports and PDF, the API and `manage.py progress`.
 The key holds the data version (portal.dataversion) and every argument, with the as-of date
 resolved (a page "as of today" is another key tomorrow):
 ``progress:<format>:<version>:<area>:<plan or default>:<milestone>:<as of>:<submitted>:<breakdown>``.
-Every change that can move a figure increments the version, so a cached rollup is never stale:
+``cached_page()`` does the same for the rendered body of the progress page (its tables and chart
+data), keyed as well by what else it shows: the user's area (which units are links) and role,
+the language and the query string. Every change that can move a figure increments the version,
+so a cached rollup is never stale:
 the next request after a change reads a key that does not exist yet and computes it anew. A
 repeated view costs one query (the version) and one cache read.
 
@@ -17,6 +20,7 @@ generate_demo, the allocation and area-group saves (web and spreadsheet), bootst
 registry (cooperatives) moves no progress figure and does not bump it.
 """
 import datetime
+import hashlib
 import logging
 
 from django.conf import settings
@@ -47,7 +51,21 @@ def cached_progress(area, *, plan=None, milestone, as_of=None, include_submitted
     version = dataversion.current()
     if version is None:  # this transaction has changed figures: compute from what it sees
         return progress(area, **kwargs)
-    key = progress_key(version, area, **kwargs)
+    return _through_cache(progress_key(version, area, **kwargs), lambda: progress(area, **kwargs))
+
+
+def cached_page(name, parts, render):
+    """A rendered piece of a page that shows progress figures (``render()``: its HTML), cached
+    under the data version and ``parts`` — everything else the piece depends on (the area, the
+    choices, the user's area and role, the language, the query string its links carry)."""
+    version = dataversion.current()
+    if version is None:
+        return render()
+    digest = hashlib.sha1(repr(list(parts)).encode()).hexdigest()
+    return _through_cache(f"{name}:{FORMAT}:{version}:{digest}", render)
+
+
+def _through_cache(key, compute):
     try:
         hit = cache.get(key)
     except Exception:  # an unreachable Redis, an entry that no longer unpickles: compute it
@@ -55,7 +73,7 @@ def cached_progress(area, *, plan=None, milestone, as_of=None, include_submitted
         hit = None
     if hit is not None:
         return hit
-    result = progress(area, **kwargs)
+    result = compute()
     try:
         cache.set(key, result, timeout=settings.PROGRESS_CACHE_SECONDS)
     except Exception:

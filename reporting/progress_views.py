@@ -7,8 +7,11 @@ import datetime
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -16,7 +19,7 @@ from plans.targets import describe
 from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import rollup
-from reporting.cache import cached_progress
+from reporting.cache import cached_page, cached_progress
 from reporting.selectors import covering_plans, default_plan, plan_milestones
 
 STATUS_CLASS = rollup.STATUS_CLASS
@@ -85,7 +88,24 @@ def my_progress(request):
 @require_safe
 def area_progress(request, code):
     area = _area(request, code)
-    choice, prog = progress_for(request, area)
+    choice = parse_request(request, area)
+    # The page's body (figures, tables, chart data) is cached whole: it depends on the data
+    # (the version), the choices, which units the user may open, her role and the language.
+    user = request.user
+    parts = [area.pk, choice["plan"].pk, choice["milestone"], (choice["as_of"] or datetime.date.today()).isoformat(),
+             choice["include_submitted"], user.area_id, user.can_review, get_language(), request.GET.urlencode()]
+    body = cached_page("progress-page", parts, lambda: _body(request, area, choice))
+    crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
+              if can_see_area(user, a)]
+    return render(request, "reporting/progress.html", {
+        "nav": "progress", "area": area, "body": mark_safe(body),  # noqa: S308 - rendered by our template
+        "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
+    })
+
+
+def _body(request, area, choice):
+    prog = cached_progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                           include_submitted=choice["include_submitted"])
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
@@ -114,14 +134,11 @@ def area_progress(request, code):
         "colours": [rollup.STATUS_COLOURS[line.status] for line in prog.lines],
         "statuses": [line.label for line in prog.lines],
     }
-    crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
-              if can_see_area(request.user, a)]
-    return render(request, "reporting/progress.html", {
-        "nav": "progress", "area": area, "prog": prog, "children": children, "years": years, "chart": chart,
+    return render_to_string("reporting/_progress_body.html", {
+        "area": area, "prog": prog, "children": children, "years": years, "chart": chart,
         "query": request.GET.urlencode(), **choice,
-        "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
         "completeness_national": area.level == Area.Level.COUNTRY,
-    })
+    }, request)
 
 
 @require_safe
