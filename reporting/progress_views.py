@@ -25,7 +25,7 @@ from reporting.selectors import covering_plans, default_plan, plan_milestones
 STATUS_CLASS = rollup.STATUS_CLASS
 def area_groups_url(area):
     """Where administrators set the area groups of a province's units."""
-    return reverse("area_groups", args=[area.code])
+    return reverse("plans:area_groups", args=[area.code])
 
 
 AS_OF_YEARS = (1900, 2100)

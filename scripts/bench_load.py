@@ -57,7 +57,7 @@ from portal import dataversion  # noqa: E402
 from portal.models import Area, User  # noqa: E402
 
 PASSWORD = "Bench-" + secrets.token_hex(8)
-DEFAULTS = {"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "2", "GUNICORN_TIMEOUT": "120"}  # the Dockerfile's
+DEFAULTS = {"GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4", "GUNICORN_TIMEOUT": "120"}  # the Dockerfile's
 
 
 def ensure_user(username, role, code):
