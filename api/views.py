@@ -1,6 +1,6 @@
 """The read-only API (/api/v1/). Every query starts from portal.scoping, as the pages' do:
 another area's object is a 404. Views only read parameters and call the selectors the pages
-call (cooperatives.selectors.cooperative_list, reporting.selectors.progress)."""
+call (cooperatives.selectors.cooperative_list, reporting.cache.cached_progress)."""
 import datetime
 
 from django.db.models import Prefetch, Q
@@ -21,7 +21,7 @@ from portal.models import LAST_OLD_DAY, Area
 from portal.scoping import area_q, can_see_area, get_scoped_or_404, scoped
 from reporting.models import Period, Report, ReportValue
 from reporting.progress_args import ProgressArgumentError, progress_args
-from reporting.selectors import progress
+from reporting.cache import cached_progress
 
 MAPS = {"current": None, "old": LAST_OLD_DAY}
 NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="Không có, hoặc ngoài địa bàn của người dùng")
@@ -118,7 +118,7 @@ class ProgressView(APIView):
             if exc.not_found:
                 raise Http404(str(exc)) from None
             raise ValidationError({"detail": str(exc)}) from None
-        result = progress(args.area, plan=args.plan, milestone=args.milestone, as_of=args.as_of,
+        result = cached_progress(args.area, plan=args.plan, milestone=args.milestone, as_of=args.as_of,
                           include_submitted=include == "1")
         return Response(result.as_json())
 

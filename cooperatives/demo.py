@@ -29,6 +29,7 @@ from django.db import transaction
 from cooperatives import rules
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
 from cooperatives.services import refresh_classification
+from portal.db import analyze
 from portal.models import Area
 from portal.text import search_key
 
@@ -313,6 +314,7 @@ def generate_registry(*, cooperatives=100_000, managers_per=3, seed=1, communes=
         counts["classified"] = refresh_classification()
         _write(stdout, f"  phân loại: {counts['classified']:,} HTX thay đổi "
                        f"({time.perf_counter() - classify_start:.1f} s)")
+    analyze(Cooperative, Workforce, Manager, OcopProduct)  # the planner's statistics after a bulk load
     counts["seconds"] = round(time.perf_counter() - start, 2)
     return counts
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cooperatives import rules, services
 from cooperatives.models import Cooperative, Manager, OcopProduct, Training, Workforce
+from portal.db import analyze
 from portal.models import Area
 from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, SheetRows, chunks, compact, header_index, is_blank,
@@ -751,6 +752,9 @@ def _write(changes, coop_rows, result, today):
         touched = [coop.pk for coop in c.coop_for_code.values() if coop.code in file_codes or coop.pk in c.managed_ids]
         result.cooperative_ids = touched
         services.refresh_classification(touched, on=today)
+    # the planner's statistics after a bulk load (the registry moves no progress figure: no version bump)
+    analyze(Cooperative, Workforce, OcopProduct, Manager, Training, Training.managers.through,
+            Cooperative.history.model, Workforce.history.model, Manager.history.model)
 
 
 def _bulk_create(objs, model):

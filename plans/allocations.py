@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from plans.targets import AT_MOST, FORMS, MORE_THAN, NUMBER, RANGE, describe_form, validation_errors
+from portal import dataversion
 from portal.history import history_label
 from portal.models import Area
 from portal.numbers import fmt_number
@@ -249,6 +250,8 @@ def save_allocations(target, rows, user, *, dry_run=False, reason=WEB_REASON):
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     with transaction.atomic():
+        if to_create or to_update or to_delete:
+            dataversion.bump("allocations")  # bulk writes send no signals
         if to_create:
             bulk_create_with_history(to_create, Allocation, default_user=user, default_change_reason=reason)
         if to_update:
@@ -471,6 +474,8 @@ def save_area_groups(rows, user, *, dry_run=False, reason=WEB_REASON):
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     with transaction.atomic():
+        if to_create or to_update or to_delete:
+            dataversion.bump("area_groups")  # bulk writes send no signals
         if to_create:
             bulk_create_with_history(to_create, AreaGroup, default_user=user, default_change_reason=reason)
         if to_update:

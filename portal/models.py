@@ -234,3 +234,16 @@ class User(AbstractUser):
     @property
     def is_portal_admin(self):
         return self.role == self.Role.ADMIN
+
+
+class DataVersion(models.Model):
+    """One row: a number that every change able to move a progress figure increments
+    (portal.dataversion). Cached figures are keyed by it, so that a change shows at once on
+    every worker and machine that shares the database."""
+
+    value = models.BigIntegerField()
+    reason = models.CharField(max_length=100, blank=True)   # the last change's kind, for diagnosis
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu")

@@ -186,6 +186,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The cache (Django's cache framework): progress figures (reporting/cache.py, keyed by the data
+# version in the database, so they are never stale) and throttling counters. Local memory by
+# default (per process: each gunicorn worker keeps its own); in production CACHE_URL=redis://host:6379/0
+# (Django's built-in Redis backend, docker-compose.yml's `redis` service): one cache for every
+# worker and machine. An unreachable Redis costs the cache, not the page (reporting.cache).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
+# How long a rollup stays in the cache at most; a change makes it unreachable at once anyway.
+PROGRESS_CACHE_SECONDS = env.int("PROGRESS_CACHE_SECONDS", default=6 * 3600)
+
 # Abandoned browser imports (uploaded, previewed, never confirmed) are deleted by
 # `manage.py daily` once older than this.
 IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)

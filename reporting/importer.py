@@ -44,6 +44,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from plans.models import Indicator, Plan
+from portal import dataversion
+from portal.db import analyze
 from portal.models import Area
 from portal.spreadsheet_reading import (
     Counts, Invalid, NotAWorkbook, RowChecker, RowError, chunks, header_index, read_sheet, is_blank, open_workbook,
@@ -390,8 +392,12 @@ def import_submissions(path_or_file, *, dry_run=False, status=S.APPROVED, user=N
         _apply(sheet, rows, result, status, user, now or timezone.now())
         if result.errors or dry_run:  # (nothing was written on errors; the row locks go)
             transaction.set_rollback(True)
+        else:
+            dataversion.bump("import_submissions")  # bulk writes send no signals
     if on_progress and not dry_run and result.ok:
         on_progress(len(parsed), len(parsed))
+    if not (result.errors or dry_run):
+        analyze(Report, ReportValue, ReportTransition)  # the planner's statistics after a bulk load
     return result
 
 

@@ -7,8 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -16,7 +19,8 @@ from plans.targets import describe
 from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import rollup
-from reporting.selectors import covering_plans, default_plan, plan_milestones, progress
+from reporting.cache import cached_page, cached_progress
+from reporting.selectors import covering_plans, default_plan, plan_milestones
 from reporting.tasks import rollup_for_progress
 
 STATUS_CLASS = rollup.STATUS_CLASS
@@ -71,8 +75,8 @@ def progress_for(request, area, include_submitted=None):
     choice = parse_request(request, area)
     if include_submitted is not None:
         choice["include_submitted"] = include_submitted
-    prog = progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                    include_submitted=choice["include_submitted"])
+    prog = cached_progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                           include_submitted=choice["include_submitted"])
     prog.tasks = rollup_for_progress(prog)  # the tasks section (reporting.tasks)
     return choice, prog
 
@@ -95,7 +99,25 @@ def my_progress(request):
 @require_safe
 def area_progress(request, code):
     area = _area(request, code)
-    choice, prog = progress_for(request, area)
+    choice = parse_request(request, area)
+    # The page's body (figures, tables, chart data) is cached whole: it depends on the data
+    # (the version), the choices, which units the user may open, her role and the language.
+    user = request.user
+    parts = [area.pk, choice["plan"].pk, choice["milestone"], (choice["as_of"] or datetime.date.today()).isoformat(),
+             choice["include_submitted"], user.area_id, user.can_review, get_language(), request.GET.urlencode()]
+    body = cached_page("progress-page", parts, lambda: _body(request, area, choice))
+    crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
+              if can_see_area(user, a)]
+    return render(request, "reporting/progress.html", {
+        "nav": "progress", "area": area, "body": mark_safe(body),  # rendered by our own template
+        "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
+    })
+
+
+def _body(request, area, choice):
+    prog = cached_progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
+                           include_submitted=choice["include_submitted"])
+    prog.tasks = rollup_for_progress(prog)  # the tasks section (reporting.tasks)
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
         line.css = STATUS_CLASS[line.status]
@@ -136,17 +158,14 @@ def area_progress(request, code):
             {"label": line.indicator.label, "ratio": line.indicator.kind == "ratio",
              "values": [_trend_value(line, p) for p in periods]} for line in prog.lines]},
     }
-    crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
-              if can_see_area(request.user, a)]
-    return render(request, "reporting/progress.html", {
-        "nav": "progress", "area": area, "prog": prog, "children": children, "without_data": without_data,
+    return render_to_string("reporting/_progress_body.html", {
+        "area": area, "prog": prog, "children": children, "without_data": without_data,
         "has_children": bool(prog.children), "lagging_only": lagging_only, "years": periods, "chart": chart,
         "query": request.GET.urlencode(), **choice,
-        "breadcrumbs": [(_("Tiến độ"), None)] if not crumbs else crumbs + [(area.name, None)],
         "completeness_national": area.level == Area.Level.COUNTRY,
         "completeness": [(child, list(zip(prog.periods, cells))) for child, cells in prog.completeness],
         "chart_height": min(max(80 + 34 * len(prog.lines), 200), 480),
-    })
+    }, request)
 
 
 def _export_job(request, area, fmt):

@@ -67,3 +67,12 @@ def client_for(client):
 def _fast_password_hashing(settings):
     """PBKDF2's cost is for attackers, not for the suite (a test user costs 0.4 s otherwise)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rollup cached by another test (same data version,
+    since the test's transaction is rolled back) must not answer for this one's data."""
+    from django.core.cache import cache
+
+    cache.clear()

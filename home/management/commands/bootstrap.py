@@ -11,6 +11,7 @@ from django.db import transaction
 from cooperatives import bootstrap as cooperatives_bootstrap
 from plans import bootstrap as plans_bootstrap
 from portal import bootstrap as portal_bootstrap
+from portal import dataversion
 from reporting import bootstrap as reporting_bootstrap
 
 # In the order of the output lines: map, plans, periods, classification.
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                 call_command("migrate", interactive=False, verbosity=0)
             with transaction.atomic():
                 lines = [load() for load in LOAD_STEPS]
+                # the map, periods and plans are partly written in bulk (no signals); a deploy runs
+                # bootstrap, so figures cached by the previous code are not served either
+                dataversion.bump("bootstrap")
         except Exception as exc:  # the contract: non-zero exit, reason on stderr
             raise CommandError(f"bootstrap thất bại: {exc}") from exc
         for line in lines:

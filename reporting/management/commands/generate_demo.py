@@ -40,6 +40,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from plans.models import Indicator
+from portal import dataversion
+from portal.db import analyze
 from portal.models import Area, province_on_path
 from reporting.models import DEFAULT_DUE, FIRST_YEAR, Period, Report, ReportTransition, ReportValue
 
@@ -136,6 +138,7 @@ class Command(BaseCommand):
                      .order_by("level", "code", "valid_from").values_list("pk", "code", "level", "path", "valid_from",
                                                                           "valid_to"))
         with transaction.atomic():
+            dataversion.bump("generate_demo")  # bulk writes and raw deletes send no signals
             if replace or delete:
                 gone = self._delete(root)
                 self.stdout.write(f"deleted: {gone['reports']} generated reports, {gone['values']} values, "
@@ -143,6 +146,7 @@ class Command(BaseCommand):
                 if delete:
                     return
             made = self._reports(areas, periods, indicators, seed, today, now)
+        analyze(Report, ReportValue, ReportTransition)  # the planner's statistics after a bulk load
         self.stdout.write(f"reports: created {made['reports']:,} ({self._mix(made['statuses'])}), "
                           f"kept {made['kept']:,} existing; values {made['values']:,}; "
                           f"transitions {made['transitions']:,} ({made['seconds']:.1f} s)")

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Target
 from reporting.progress_args import ProgressArgumentError, progress_args
-from reporting.selectors import progress
+from reporting.cache import cached_progress
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         except ProgressArgumentError as exc:
             raise CommandError(str(exc)) from None
         year = args.milestone
-        result = progress(args.area, plan=args.plan, milestone=year, as_of=args.as_of,
+        result = cached_progress(args.area, plan=args.plan, milestone=year, as_of=args.as_of,
                           include_submitted=include_submitted)
         if not Target.objects.filter(plan=result.plan, milestone=year).exists():
             self.stderr.write(f"Lưu ý: kế hoạch “{result.plan.number or result.plan.key}” không có mục tiêu cho "
