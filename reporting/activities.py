@@ -3,17 +3,48 @@ in, when it may be changed, which tasks a unit may record under, and what an att
 The pages (reporting.activity_views) and the import (reporting.activity_import) call these."""
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from reporting.entry import can_report_period
 from reporting.models import ActivityAttachment, Period, Report
 
 ATTACHMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def period_of(day):
+def period_of(day, area=None):
     """The reporting period an activity of that day belongs to: the 6-month period for January
-    to June, the annual one for July to December (the annual report adds the second half)."""
-    code = f"{day.year}-H1" if day.month <= 6 else str(day.year)
-    return Period.objects.filter(code=code).first()
+    to June, the annual one for July to December (the annual report adds the second half).
+
+    With the unit (``area``), a period that unit reports (reporting.entry.can_report_period): a
+    commune created on 1/7/2025 has no 6-month 2025 report, so its activities of January–June
+    2025 go to the annual 2025 report; a unit that no longer exists on the day (an old district
+    after 30/6/2025), or reports no period holding the day, gets None (``period_refusal`` says why)."""
+    return _period_and_reason(day, area)[0]
+
+
+def period_refusal(day, area=None):
+    """Why an activity of that day cannot be recorded for the unit (Vietnamese), or None."""
+    return _period_and_reason(day, area)[1]
+
+
+def _period_and_reason(day, area):
+    codes = [f"{day.year}-H1", str(day.year)] if day.month <= 6 else [str(day.year)]
+    periods = {p.code: p for p in Period.objects.filter(code__in=codes)}
+    natural = periods.get(codes[0])
+    if natural is None:
+        return None, _("Ngày này không thuộc kỳ báo cáo nào của Đề án (2023–2030).")
+    if area is None:
+        return natural, None
+    if area.valid_to is not None and day > area.valid_to:
+        return None, (_("Đơn vị %(name)s chỉ tồn tại đến ngày %(end)s: không ghi được hoạt động ngày %(day)s.")
+                      % {"name": area.name, "end": f"{area.valid_to:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"})
+    for code in codes:
+        period = periods.get(code)
+        if period is not None and can_report_period(area, period):
+            return period, None
+    return None, (_("Đơn vị %(name)s không có kỳ báo cáo nào chứa ngày %(day)s (đơn vị có hiệu lực từ %(start)s).")
+                  % {"name": area.name, "day": f"{day:%d/%m/%Y}",
+                     "start": f"{area.valid_from:%d/%m/%Y}" if area.valid_from else "—"})
 
 
 def locked_reason(area, period):
@@ -62,7 +93,7 @@ def attachment_error(upload):
 @transaction.atomic
 def save_activity(activity, *, user, files=()):
     """Saves an activity (its period from its date) with its new attachments."""
-    activity.period = period_of(activity.held_on)
+    activity.period = period_of(activity.held_on, activity.area)
     if activity.pk is None:
         activity.created_by = user
     activity.save()

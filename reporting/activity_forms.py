@@ -66,9 +66,9 @@ class ActivityForm(forms.ModelForm):
             self.add_error("women", _("Số nữ không được lớn hơn số người tham dự."))
         day = data.get("held_on")
         if day:
-            period = activities.period_of(day)
+            period = activities.period_of(day, self.area)
             if period is None:
-                self.add_error("held_on", _("Ngày này không thuộc kỳ báo cáo nào của Đề án (2023–2030)."))
+                self.add_error("held_on", activities.period_refusal(day, self.area))
             else:
                 reason = activities.locked_reason(self.area, period)
                 if reason:

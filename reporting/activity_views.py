@@ -4,25 +4,34 @@ and the budget planned per task and year (administrators).
 Scoping as everywhere: an activity outside the user's area is a 404; recording and editing is
 for the data entry of the activity's own area (403 otherwise), and an activity whose period's
 report has been sent or approved is locked."""
+import io
+from uuid import uuid4
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cooperatives.uploads import upload_storage
 from plans.models import Plan, Task, TaskBudget
 from plans.tasks import recurrence_text
+from portal.forms import SpreadsheetUploadForm, UploadConfirmForm
 from portal.scoping import get_scoped_or_404, require_area, require_inside, require_role, scoped
 from reporting import activities
 from reporting.activity_forms import ActivityForm
+from reporting.activity_import import import_activities
 from reporting.models import Activity, ActivityAttachment, Period, TaskStatus
 from reporting.tasks import due_period_codes
+
+PREVIEW_ROWS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*extra):
@@ -196,3 +205,73 @@ def task_budget(request, pk):
         "nav": "plans", "plan": plan, "form": form, "budgets": budgets,
         "breadcrumbs": [(_("Kế hoạch"), reverse("plans:list")), (str(plan.number or plan.key), reverse("task_list", args=[plan.pk])),
                         (_("Kinh phí dự kiến"), None)]})
+
+
+# Activities from a spreadsheet ------------------------------------------------------------
+
+def _require_import(user):
+    """Data entry and administrators, for the units of their own area."""
+    require_area(user)
+    require_role(user, data_entry=True)
+
+
+def _import_crumbs():
+    return _crumbs((_("Nhập từ Excel"), None))
+
+
+@require_safe
+def import_template(request):
+    _require_import(request.user)
+    from reporting.activity_import import activity_template
+
+    return HttpResponse(activity_template(request.user), content_type=XLSX, headers={
+        "Content-Disposition": content_disposition_header(True, f"mau-nhap-hoat-dong-{request.user.area.code}.xlsx")})
+
+
+def _import_preview(request, result, file_name, stored=None):
+    context = {"nav": "reports", "result": result, "file_name": file_name, "breadcrumbs": _import_crumbs(),
+               "lines": result.lines[:PREVIEW_ROWS], "more": max(len(result.lines) - PREVIEW_ROWS, 0)}
+    if result.ok and stored:
+        context["confirm"] = UploadConfirmForm(initial={"import_file_name": stored, "original_name": file_name})
+    return render(request, "reporting/activity_import_preview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Upload → preview (nothing written); the file is kept for the confirmation."""
+    _require_import(request.user)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        result = import_activities(io.BytesIO(data), request.user, dry_run=True)
+        stored = None
+        if result.ok:
+            stored = uuid4().hex
+            upload_storage(stored).save(data)
+        return _import_preview(request, result, upload.name, stored)
+    return render(request, "reporting/activity_import.html",
+                  {"nav": "reports", "form": form, "breadcrumbs": _import_crumbs()})
+
+
+@require_POST
+def import_confirm(request):
+    _require_import(request.user)
+    form = UploadConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Phiên nhập không hợp lệ; hãy tải tệp lên lại."))
+        return redirect("activities:import")
+    storage = upload_storage(form.cleaned_data["import_file_name"])
+    try:
+        data = storage.read()
+    except (FileNotFoundError, OSError):
+        messages.error(request, _("Tệp đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại."))
+        return redirect("activities:import")
+    result = import_activities(io.BytesIO(data), request.user)
+    storage.remove()
+    if not result.ok:  # a report was sent since the preview
+        return _import_preview(request, result, form.cleaned_data["original_name"])
+    c = result.counts
+    messages.success(request, _("Đã nhập hoạt động: tạo mới %(c)s, cập nhật %(u)s, không đổi %(n)s.")
+                     % {"c": c.created, "u": c.updated, "n": c.unchanged})
+    return redirect("activities:list")

@@ -32,6 +32,12 @@ def demo(stdout):
     stdout.write(f"demo data (Lạng Sơn): cooperatives created {made['cooperatives']}, managers created "
                  f"{made['managers']}; reports created {made['reports']}, unchanged "
                  f"{made['reports_unchanged']}; values created {made['values']}")
+    from reporting.demo import demo_activities
+
+    made = demo_activities()
+    stdout.write(f"demo data (Lạng Sơn tasks): activities created {made['activities']}, unchanged "
+                 f"{made['activities_unchanged']}; task statuses created {made['statuses']}, unchanged "
+                 f"{made['statuses_unchanged']}; budgets created {made['budgets']}")
     from reporting.demo import demo_khanh_hoa
 
     made = demo_khanh_hoa()

@@ -263,3 +263,87 @@ def demo_khanh_hoa():
         counts["reports"] += 1
         counts["values"] += made["values"]
     return counts
+
+
+# Tasks and activities ---------------------------------------------------------------------
+
+TASK_PLAN = "lang-son-2023"
+# (unit code, valid on, task title start, kind, title, day, sessions, participants, women, cooperatives,
+#  spent province, national, other). The 2025 ones of Xã Thất Khê (approved report) count on the
+# province's page; Xã 06001's (report waiting for the reviewer) will once it is approved.
+ACTIVITIES = [
+    ("06040", None, "Đào tạo, bồi dưỡng nâng cao trình độ quản trị", "training",
+     "Tập huấn quản trị, điều hành HTX cho nữ cán bộ quản lý", datetime.date(2025, 9, 12), 2, 80, 70, 3,
+     10_000_000, 5_000_000, 0),
+    ("06040", None, "Xây dựng và duy trì ít nhất 01", "media",
+     "Chuyên mục “Phụ nữ với kinh tế tập thể” trên Đài truyền thanh xã", datetime.date(2025, 9, 20), 3, 0, 0, 0,
+     0, 0, 2_000_000),
+    ("06016", None, "Tuyên truyền đến toàn thể cán bộ", "communication",
+     "Hội thi “Phụ nữ khởi nghiệp, phát triển HTX”", datetime.date(2025, 10, 8), 1, 150, 140, 4,
+     6_000_000, 0, 1_500_000),
+    ("06001", None, "Đào tạo, bồi dưỡng nâng cao trình độ quản trị", "training",
+     "Lớp bồi dưỡng kỹ năng bán hàng trực tuyến cho HTX", datetime.date(2025, 11, 5), 1, 45, 40, 2,
+     4_000_000, 0, 0),
+    ("178", OLD_DAY, "Xây dựng và duy trì ít nhất 01", "media",
+     "Chuyên mục “Phụ nữ Thành phố với HTX” trên Cổng thông tin thành phố", datetime.date(2024, 8, 15), 6, 0, 0, 0,
+     0, 0, 3_000_000),
+    ("178", OLD_DAY, "Tổ chức các diễn đàn, hội nghị, hội thảo", "meeting",
+     "Diễn đàn xúc tiến tiêu thụ sản phẩm HTX do phụ nữ quản lý", datetime.date(2025, 5, 20), 1, 120, 95, 12,
+     15_000_000, 10_000_000, 0),
+]
+# (unit code, valid on, task title start, period, status)
+TASK_STATUSES = [
+    ("06040", None, "Xây dựng và duy trì ít nhất 01", "2025", "done"),
+    ("06016", None, "Xây dựng và duy trì ít nhất 01", "2025", "not_done"),
+    ("06001", None, "Xây dựng và duy trì ít nhất 01", "2025", "done"),
+    ("178", OLD_DAY, "Xây dựng và duy trì ít nhất 01", "2024", "done"),
+    ("178", OLD_DAY, "Xây dựng và duy trì ít nhất 01", "2025-H1", "in_progress"),
+]
+# (task title start, year, source, amount): the budget the province planned.
+BUDGETS = [
+    ("Đào tạo, bồi dưỡng nâng cao trình độ quản trị", 2025, "province", 50_000_000),
+    ("Đào tạo, bồi dưỡng nâng cao trình độ quản trị", 2025, "national", 20_000_000),
+    ("Xây dựng và duy trì ít nhất 01", 2025, "other", 10_000_000),
+    ("Tổ chức các diễn đàn, hội nghị, hội thảo", 2025, "province", 30_000_000),
+]
+
+
+@transaction.atomic
+def demo_activities():
+    """Adds Lạng Sơn's demo activities, task statuses and planned budget where missing (an
+    activity by unit, task, date and title, a status by task, unit and period, a budget by task,
+    year and source). Returns {"activities": created, "activities_unchanged": n, "statuses":
+    created, "statuses_unchanged": n, "budgets": created}."""
+    from plans.models import Task, TaskBudget
+    from reporting.activities import period_of
+    from reporting.models import Activity, TaskStatus
+
+    counts = {"activities": 0, "activities_unchanged": 0, "statuses": 0, "statuses_unchanged": 0, "budgets": 0}
+    tasks = list(Task.objects.filter(group__plan__key=TASK_PLAN).order_by("group__order", "order"))
+    if not tasks:
+        return counts
+
+    def task(start):
+        return next(t for t in tasks if t.title.startswith(start))
+
+    entry = {u.area_id: u for u in User.objects.filter(username__in=("nhaplieu", "nhaplieu_huyen"))}
+    for code, on, start, kind, title, day, sessions, people, women, coops, prov, nat, other in ACTIVITIES:
+        area = Area.resolve(code, on=on)
+        _act, created = Activity.objects.get_or_create(
+            area=area, task=task(start), held_on=day, title=title, defaults=dict(
+                period=period_of(day, area), kind=kind, place=area, sessions=sessions, participants=people,
+                women=women, cooperatives_reached=coops, spent_province=Decimal(prov), spent_national=Decimal(nat),
+                spent_other=Decimal(other), created_by=entry.get(area.pk)))
+        counts["activities" if created else "activities_unchanged"] += 1
+    periods = {p.code: p for p in Period.objects.all()}
+    for code, on, start, period_code, status in TASK_STATUSES:
+        area = Area.resolve(code, on=on)
+        _status, created = TaskStatus.objects.get_or_create(
+            task=task(start), area=area, period=periods[period_code],
+            defaults={"status": status, "updated_by": entry.get(area.pk)})
+        counts["statuses" if created else "statuses_unchanged"] += 1
+    for start, year, source, amount in BUDGETS:
+        _budget, created = TaskBudget.objects.get_or_create(task=task(start), year=year, source=source,
+                                                            defaults={"amount": Decimal(amount)})
+        counts["budgets"] += created
+    return counts

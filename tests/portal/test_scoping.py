@@ -217,6 +217,7 @@ def _attachment_kw():
     return {"pk": att.pk}
 
 
+_POST_ONLY_ALL = {r: 405 for r in ROLES}
 _PROVINCE_PAGE = {"commune_editor": 404, "province_reviewer": 200, "province_leader": 200,
                   "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
 MATRIX.update({
@@ -233,6 +234,9 @@ MATRIX.update({
     "documents:list": (dict, _EVERYONE),
     "activities:list": (dict, _EVERYONE),
     "activities:create": (dict, _ENTRY),
+    "activities:import": (dict, _ENTRY),
+    "activities:import_template": (dict, _ENTRY),
+    "activities:import_confirm": (dict, _POST_ONLY_ALL),
     "activities:detail": (_activity_kw, _READ_OWN),
     "activities:edit": (_activity_kw, {**_EDIT_OWN, "province_admin": 403}),  # the unit's own data entry only
     "activities:attachment": (_attachment_kw, _READ_OWN),

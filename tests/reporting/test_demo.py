@@ -173,3 +173,28 @@ def test_generate_demo_through_2030_fills_every_period_as_if_the_year_were_over(
 def test_generate_demo_refuses_a_year_outside_the_programme():
     with pytest.raises(CommandError, match="--through 2019"):
         call_command("generate_demo", scale="province", through=2019, no_registry=True, stdout=io.StringIO())
+
+
+def test_demo_tasks_and_activities_show_on_the_province_page():
+    from reporting import tasks as T
+    from reporting.models import Activity, TaskStatus
+
+    first = bootstrap_demo()
+    assert "demo data (Lạng Sơn tasks): activities created 6, unchanged 0; task statuses created 5" in first
+    second = bootstrap_demo()
+    assert "activities created 0, unchanged 6; task statuses created 0, unchanged 5; budgets created 0" in second
+    assert Activity.objects.count() == 6 and TaskStatus.objects.count() == 5
+    # approved and not: Thất Khê's report is approved, 06001's waits for the reviewer
+    assert Report.objects.get(area__code="06001", period__code="2025").status == S.SUBMITTED
+    assert Activity.objects.filter(area__code="06001").exists()
+
+    province = Area.resolve("20")
+    plan = find_plan("lang-son-2023")
+    r = T.task_rollup(province, plan, range(2023, 2026), as_of=datetime.date(2026, 1, 15))
+    kinds = {k.kind: k for k in r.kinds}
+    assert kinds["training"].participants == 80  # 06001's 45 not yet: its report is not approved
+    assert kinds["meeting"].participants == 120  # the old district's 2025-H1, approved
+    assert r.done and r.late
+    budget = {b["source"]: b for b in r.budget}
+    assert budget["province"]["planned"] == 80_000_000 and budget["province"]["spent"] == 10_000_000 + 6_000_000 + 15_000_000
+    assert "2 lớp tập huấn, đào tạo cho 80 lượt" in " ".join(r.text.split())
