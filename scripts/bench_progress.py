@@ -5,7 +5,7 @@ province reporting, 20 figures a report (manage.py generate_demo --scale nationa
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_national
     python manage.py bootstrap
     python manage.py generate_demo --scale national
-    python scripts/bench_progress.py [--repeat 5] [--explain] [--show-sql]
+    python scripts/bench_progress.py [--repeat 5] [--explain] [--show-sql] [--cached]
 
 Requests the pages through django.test.Client as a national administrator (area VN) and as a
 Lạng Sơn province reviewer (both created if missing): the national page for the 2025 and the
@@ -33,6 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Uncached: every request computes (the cached figures are the load benchmark's, bench_load.py),
+# unless --cached is given.
+if "--cached" not in sys.argv:
+    os.environ["CACHE_URL"] = "dummycache://"
 
 import django  # noqa: E402
 
@@ -155,10 +159,12 @@ def bare_sql(milestone, as_of, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cached", action="store_true", help="keep the progress cache (default: every request computes)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries (PostgreSQL)")
     parser.add_argument("--show-sql", action="store_true", help="print the queries of the national page")
     args = parser.parse_args()
     communes, reporting_communes, reporting_districts = check_database()
+    settings.JOB_PROGRESS_LEVELS = []  # the PDF and XLSX rendered in the request: their cost, not a job's redirect
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} CPUs; "
