@@ -5,6 +5,7 @@ wording; plans.targets holds the rules that read it.
 """
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +103,11 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.number or self.get_kind_display()} — {self.title}"
+
+    @property
+    def short_label(self):
+        """Breadcrumbs and titles: the number, or the start of the title when there is none."""
+        return self.number or Truncator(self.title).chars(60)
 
     def clean(self):
         if self.year_start and self.year_end and self.year_start > self.year_end:

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,7 +17,7 @@ from portal.scoping import can_see_area, get_scoped_or_404, require_inside, requ
 
 
 def _label(plan):
-    return plan.number or Truncator(plan.title).chars(60)
+    return plan.short_label
 
 
 def _plans(user):

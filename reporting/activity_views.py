@@ -137,7 +137,7 @@ def task_list(request, pk):
         "nav": "plans", "plan": plan, "groups": groups, "statuses": TaskStatus.Status.choices,
         "may_set": user.can_enter_data and user.area is not None,
         "may_budget": user.is_portal_admin and user.area is not None and plan.area.lies_in(user.area),
-        "breadcrumbs": [(_("Kế hoạch"), reverse("plans:list")), (str(plan.number or plan.key), reverse("plans:detail", args=[plan.pk])),
+        "breadcrumbs": [(_("Kế hoạch"), reverse("plans:list")), (plan.short_label, reverse("plans:detail", args=[plan.pk])),
                         (_("Nhiệm vụ"), None)]})
 
 
@@ -203,7 +203,7 @@ def task_budget(request, pk):
     budgets = TaskBudget.objects.filter(task__group__plan=plan).select_related("task__group")
     return render(request, "reporting/task_budget.html", {
         "nav": "plans", "plan": plan, "form": form, "budgets": budgets,
-        "breadcrumbs": [(_("Kế hoạch"), reverse("plans:list")), (str(plan.number or plan.key), reverse("task_list", args=[plan.pk])),
+        "breadcrumbs": [(_("Kế hoạch"), reverse("plans:list")), (plan.short_label, reverse("task_list", args=[plan.pk])),
                         (_("Kinh phí dự kiến"), None)]})
 
 

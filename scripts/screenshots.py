@@ -25,16 +25,39 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 
 # user -> [(name, path) or (name, path, selector to click there first)]: the pages each role
-# works on every week. The report form is the one "Mở báo cáo" opens (the current period's).
+# works on every week. The report form is the one "Mở báo cáo" opens (the current period's). A
+# path may be a function of the page that finds it (ids differ from one database to the next).
 OPEN_REPORT = "form[action$='/mo/'] button[type=submit]"
+LANG_SON_PLAN = "Ủy ban nhân dân tỉnh Lạng Sơn"  # the issuer of lang-son-2023 (it has no number)
+
+
+def lang_son_plan(page, base):
+    """/ke-hoach/<pk>/ of Lạng Sơn's plan, from the plan list."""
+    page.goto(base + "/ke-hoach/")
+    return page.locator("tr", has_text=LANG_SON_PLAN).first.locator("a").first.get_attribute("href")
+
+
+def lang_son_tasks(page, base):
+    return lang_son_plan(page, base) + "nhiem-vu/theo-doi/"
+
+
+def lang_son_allocation(page, base):
+    """The allocation page of the plan's first count target (the first "giao" link)."""
+    page.goto(base + lang_son_plan(page, base))
+    return page.locator(".target-allocated a").first.get_attribute("href")
+
+
 PAGES = {
     "nhaplieu": [("home", "/"), ("cooperatives", "/hop-tac-xa/"), ("reports", "/bao-cao/"),
-                 ("report-form", "/bao-cao/", OPEN_REPORT), ("progress", "/tien-do/06040/")],
+                 ("report-form", "/bao-cao/", OPEN_REPORT), ("progress", "/tien-do/06040/"),
+                 ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks), ("notifications", "/thong-bao/"),
+                 ("jobs", "/cong-viec/")],
     "kiemduyet": [("home", "/"), ("progress", "/tien-do/20/"), ("queue", "/bao-cao/cho-duyet/"),
-                  ("issue-form", "/tien-do/20/ban-hanh/")],
+                  ("issue-form", "/tien-do/20/ban-hanh/"), ("notifications", "/thong-bao/"),
+                  ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks)],
     "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/")],
     "quantri": [("home", "/"), ("progress-national", "/tien-do/VN/"), ("users", "/nguoi-dung/"),
-                ("plans", "/ke-hoach/")],
+                ("plans", "/ke-hoach/"), ("allocation", lang_son_allocation), ("jobs", "/cong-viec/")],
 }
 
 
@@ -83,6 +106,8 @@ def shoot(base, only=None):
                 page.click("form button[type=submit], form input[type=submit]")
                 page.wait_for_load_state("networkidle")
                 for name, path, *click in pages:
+                    if callable(path):
+                        path = path(page, base)
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
                     if click:

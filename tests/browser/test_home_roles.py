@@ -24,6 +24,7 @@ def _login(page, url, username, name):
 
 
 def _logout(page):
+    page.locator("#account-menu").click()  # the account menu holds the log-out button
     page.locator("nav.navbar").get_by_role("button", name="Đăng xuất").click()
 
 

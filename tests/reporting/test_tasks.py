@@ -157,3 +157,14 @@ def test_tasks_due_for_the_lead_unit_this_period():
     TaskStatus.objects.create(task=column, area=province, period=Period.objects.get(code="2026-H1"), status="done")
     assert (column.pk, "2026-H1") not in {(d.task.pk, d.period_code) for d in T.tasks_due_for(province, datetime.date(2026, 3, 1))}
     assert T.tasks_due_for(Area.resolve("06040"), datetime.date(2026, 3, 1)) == []  # no plan of its own
+
+
+def test_task_list_names_the_plan_by_its_title_when_it_has_no_number(users, client_for):
+    """Lạng Sơn's plan has no number: the breadcrumb and the title show the start of its title,
+    not its internal key."""
+    plan = Plan.objects.get(key="lang-son-2023")
+    assert plan.number == ""
+    html = client_for(users["province_reviewer"]).get(reverse("task_list", args=[plan.pk])).content.decode()
+    assert "lang-son-2023" not in html
+    assert f'<a href="{reverse("plans:detail", args=[plan.pk])}">Kế hoạch thực hiện Đề án' in html
+    assert 'class="task-dues"' in html  # the periods side by side
