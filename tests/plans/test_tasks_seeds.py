@@ -12,9 +12,7 @@ from plans.tasks import due_years, recurrence_text, task_due_years
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = ROOT / "plans" / "seeds"
-SOURCES_DIR = ROOT.parent / "shared" / "seeds"
-if not SOURCES_DIR.exists():  # a worktree or a checkout beside shared/
-    SOURCES_DIR = Path("/work/shared/seeds")
+SOURCES_DIR = SEEDS_DIR / "sources"  # the source texts the seeds are transcribed from, kept in the repo
 
 PLANS_WITH_TASKS = {"lang-son-2023", "ha-noi-2025", "tp-lai-chau-2023", "lien-minh-htx-2023", "khanh-hoa-2019"}
 
@@ -41,7 +39,6 @@ def test_due_years_of_each_recurrence():
     assert recurrence_text("every_n", 2) == "02 năm/lần"
 
 
-@pytest.mark.skipif(not SOURCES_DIR.exists(), reason="shared/seeds not beside the project")
 def test_every_task_quotes_its_source():
     seen = set()
     for plan in _plans():
