@@ -57,7 +57,8 @@ PAGES = {
                   ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks)],
     "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/")],
     "quantri": [("home", "/"), ("progress-national", "/tien-do/VN/"), ("users", "/nguoi-dung/"),
-                ("plans", "/ke-hoach/"), ("allocation", lang_son_allocation), ("jobs", "/cong-viec/")],
+                ("plans", "/ke-hoach/"), ("allocation", lang_son_allocation), ("jobs", "/cong-viec/"),
+                ("import-cooperatives", "/hop-tac-xa/nhap/"), ("import-figures", "/bao-cao/nhap/")],
 }
 
 
