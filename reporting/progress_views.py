@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from plans.targets import describe
+from portal import dataversion
 from portal.models import Area
 from portal.scoping import can_see_area, require_area
-from reporting import rollup
+from reporting import progress_tables, rollup
 from reporting.cache import cached_page, cached_progress
-from reporting.selectors import covering_plans, default_plan, plan_milestones
+from reporting.selectors import covering_plans, default_plan, plan_milestones, target_milestones
 from reporting.tasks import rollup_for_progress
 
 STATUS_CLASS = rollup.STATUS_CLASS
@@ -49,14 +50,15 @@ def _area(request, code):
 def parse_request(request, area):
     """The page's choices from the query string: plan, milestone, as-of, submitted switch."""
     plans = covering_plans(area)
+    by_plan = target_milestones(plans)   # one query for the plan choice and its milestones
     milestone = request.GET.get("moc")
     milestone = int(milestone) if milestone and milestone.isascii() and milestone.isdigit() else None  # not "²"
     plan = next((p for p in plans if p.key == request.GET.get("ke_hoach")), None)
     if plan is None:
-        plan = default_plan(area, milestone or 2025) if plans else None
+        plan = default_plan(area, milestone or 2025, plans, by_plan) if plans else None
     if plan is None:
         raise Http404("Chưa có kế hoạch nào cho địa bàn này")
-    milestones = plan_milestones(plan)
+    milestones = plan_milestones(plan, by_plan)
     if milestone not in milestones:
         milestone = min((m for m in milestones if m >= datetime.date.today().year), default=milestones[-1])
     try:
@@ -105,7 +107,8 @@ def area_progress(request, code):
     user = request.user
     parts = [area.pk, choice["plan"].pk, choice["milestone"], (choice["as_of"] or datetime.date.today()).isoformat(),
              choice["include_submitted"], user.area_id, user.can_review, get_language(), request.GET.urlencode()]
-    body = cached_page("progress-page", parts, lambda: _body(request, area, choice))
+    version = dataversion.current()   # read once for the body and the figures in it
+    body = cached_page("progress-page", parts, lambda: _body(request, area, choice, version), version=version)
     crumbs = [(a.name, reverse("progress:area", args=[a.code])) for a in area.ancestors()
               if can_see_area(user, a)]
     return render(request, "reporting/progress.html", {
@@ -114,9 +117,9 @@ def area_progress(request, code):
     })
 
 
-def _body(request, area, choice):
+def _body(request, area, choice, version):
     prog = cached_progress(area, plan=choice["plan"], milestone=choice["milestone"], as_of=choice["as_of"],
-                           include_submitted=choice["include_submitted"])
+                           include_submitted=choice["include_submitted"], version=version)
     prog.tasks = rollup_for_progress(prog)  # the tasks section (reporting.tasks)
     for line in prog.lines:
         line.written = describe(line.target) if line.target else ""
@@ -124,28 +127,9 @@ def _body(request, area, choice):
         line.label = rollup.status_label(line.status)
         line.notes = rollup.line_notes(line, prog.name_of, prog.plan.area.name)
         line.groups_url = area_groups_url(prog.plan.area) if line.status == rollup.UNGROUPED else ""
-    children, without_data = [], []
     lagging_only = request.GET.get("cham") == "1"
-    for key, child in sorted(prog.children.items(), key=lambda kv: (kv[1].level, kv[1].is_old, kv[1].code)):
-        cells, statuses = [], []
-        for line in prog.lines:
-            c = line.children.get(key)
-            # A unit is judged only against its own target (its allocation, a percentage target as
-            # written, its group's target); otherwise its figure is shown plain with its share.
-            has = c is not None and c.actual is not None
-            judged = has and c.status in rollup.JUDGED
-            if judged:
-                statuses.append(c.status)
-            cells.append({"actual": c.actual if has else None, "ratio": line.indicator.kind == "ratio",
-                          "indicator": line.indicator,
-                          "css": STATUS_CLASS[c.status] if judged else ("light border" if has else "secondary"),
-                          "label": rollup.status_label(c.status if has else rollup.NO_DATA),
-                          "contribution": c.contribution if has else None})
-        row = {"area": child, "cells": cells, "visible": can_see_area(request.user, child)}
-        if not any(c["actual"] is not None for c in cells):
-            without_data.append(row)      # collapsed behind "N đơn vị chưa có số liệu"
-        elif not lagging_only or rollup.is_lagging(statuses):
-            children.append(row)
+    query = request.GET.urlencode()
+    children, without_data = progress_tables.children_rows(prog, request.user, query, lagging_only)
     periods = sorted({k for line in prog.lines for k in line.trend}, key=rollup.period_key)
     chart = {
         "labels": [line.indicator.label for line in prog.lines],
@@ -161,9 +145,9 @@ def _body(request, area, choice):
     return render_to_string("reporting/_progress_body.html", {
         "area": area, "prog": prog, "children": children, "without_data": without_data,
         "has_children": bool(prog.children), "lagging_only": lagging_only, "years": periods, "chart": chart,
-        "query": request.GET.urlencode(), **choice,
-        "completeness_national": area.level == Area.Level.COUNTRY,
-        "completeness": [(child, list(zip(prog.periods, cells))) for child, cells in prog.completeness],
+        "query": query, **choice,
+        "trend": progress_tables.trend_rows(prog, periods),
+        "completeness": progress_tables.completeness_rows(prog, area.level == Area.Level.COUNTRY),
         "chart_height": min(max(80 + 34 * len(prog.lines), 200), 480),
     }, request)
 

@@ -39,14 +39,26 @@ def covering_plans(area, year=None):
                                         -(p.issued_on or datetime.date.min).toordinal()))
 
 
-def default_plan(area, milestone):
-    """The most specific covering plan with targets for the milestone (else the Đề án)."""
-    plans = covering_plans(area)
-    with_targets = set(Target.objects.filter(plan__in=plans, milestone=milestone).values_list("plan_id", flat=True))
+def default_plan(area, milestone, plans=None, milestones=None):
+    """The most specific covering plan with targets for the milestone (else the Đề án).
+    ``plans`` and ``milestones`` (``target_milestones(plans)``) when the caller has them."""
+    plans = covering_plans(area) if plans is None else plans
+    if milestones is None:
+        with_targets = set(Target.objects.filter(plan__in=plans, milestone=milestone).values_list("plan_id", flat=True))
+    else:
+        with_targets = {pk for pk, years in milestones.items() if milestone in years}
     for plan in plans:
         if plan.pk in with_targets:
             return plan
     return next((p for p in plans if p.kind == Plan.Kind.DE_AN), plans[0] if plans else None)
+
+
+def target_milestones(plans):
+    """{plan id: the sorted milestones its targets are set for}, for several plans in one query."""
+    out = defaultdict(set)
+    for pk, year in Target.objects.filter(plan__in=plans).values_list("plan_id", "milestone").distinct().order_by():
+        out[pk].add(year)
+    return {pk: sorted(years) for pk, years in out.items()}
 
 
 def find_plan(number_or_key):
@@ -56,8 +68,12 @@ def find_plan(number_or_key):
     return plan
 
 
-def plan_milestones(plan):
-    return sorted(set(plan.targets.values_list("milestone", flat=True))) or [plan.year_end]
+def plan_milestones(plan, milestones=None):
+    """The milestones of a plan's targets (its last year if it has none); ``milestones``:
+    ``target_milestones()`` of several plans, when the caller has it."""
+    if milestones is None:
+        milestones = target_milestones([plan])
+    return milestones.get(plan.pk) or [plan.year_end]
 
 
 # The map below an area --------------------------------------------------------------------
@@ -496,12 +512,18 @@ def completeness(area, plan, periods, children, national, as_of):
 
 
 def _national_completeness(plan, periods, provinces):
-    from django.db.models import Count
+    from django.db.models import Case, Count, IntegerField, Value, When
 
-    units = defaultdict(Counter)   # current province id -> {(valid from, valid to): units}, one query over the map
-    for path, vf, vt in Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE]).values_list(
-            "path", "valid_from", "valid_to"):
-        units[Area.province_id_of(path)][(vf, vt)] += 1
+    # current province id -> {(valid from, valid to): units}: one query over the map, counted in
+    # the database (a few hundred rows, not one per district and commune)
+    units = defaultdict(Counter)
+    current = [(key, p) for key, p in provinces.items() if Area.province_id_of(p.path) == key]  # not absorbed ones
+    province = Case(*[When(Area.inside_q(p), then=Value(key)) for key, p in current], default=None,
+                    output_field=IntegerField())
+    for key, vf, vt, n in (Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
+                           .annotate(p=province).values_list("p", "valid_from", "valid_to")
+                           .annotate(n=Count("pk")).order_by()):
+        units[key][(vf, vt)] += n
     # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
     on_time = Q()
     for p in periods:
