@@ -95,7 +95,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out log-ins
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the user's area with the user (portal/auth.py). Sessions opened under
+    # django.contrib.auth.backends.ModelBackend before it end at the next request (log in again).
+    "portal.auth.AreaModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

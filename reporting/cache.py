@@ -43,22 +43,27 @@ def progress_key(version, area, *, plan, milestone, as_of, include_submitted, br
             f"{as_of.isoformat()}:{int(bool(include_submitted))}:{int(bool(breakdown))}")
 
 
-def cached_progress(area, *, plan=None, milestone, as_of=None, include_submitted=False, breakdown=True):
-    """``progress()``'s result, from the cache when the data have not changed since it was computed."""
+UNREAD = object()   # the version argument when the caller has not read it
+
+
+def cached_progress(area, *, plan=None, milestone, as_of=None, include_submitted=False, breakdown=True,
+                    version=UNREAD):
+    """``progress()``'s result, from the cache when the data have not changed since it was computed.
+    ``version``: the data version when the caller has just read it (one query less per page)."""
     as_of = as_of or datetime.date.today()
     kwargs = dict(plan=plan, milestone=milestone, as_of=as_of, include_submitted=include_submitted,
                   breakdown=breakdown)
-    version = dataversion.current()
+    version = dataversion.current() if version is UNREAD else version
     if version is None:  # this transaction has changed figures: compute from what it sees
         return progress(area, **kwargs)
     return _through_cache(progress_key(version, area, **kwargs), lambda: progress(area, **kwargs))
 
 
-def cached_page(name, parts, render):
+def cached_page(name, parts, render, version=UNREAD):
     """A rendered piece of a page that shows progress figures (``render()``: its HTML), cached
     under the data version and ``parts`` — everything else the piece depends on (the area, the
     choices, the user's area and role, the language, the query string its links carry)."""
-    version = dataversion.current()
+    version = dataversion.current() if version is UNREAD else version
     if version is None:
         return render()
     digest = hashlib.sha1(repr(list(parts)).encode()).hexdigest()

@@ -172,11 +172,14 @@ def counted_activities(area, include_submitted=False):
         Exists(counted_reports(include_submitted)))
 
 
-def task_rollup(area, plan, years, as_of=None, include_submitted=False):
-    """The tasks of ``plan`` at ``area`` over ``years`` (the window's years, up to the as-of day)."""
+def task_rollup(area, plan, years, as_of=None, include_submitted=False, periods=None):
+    """The tasks of ``plan`` at ``area`` over ``years`` (the window's years, up to the as-of day).
+    ``periods``: the periods of those years begun by the as-of day, when the caller has them."""
     as_of = as_of or datetime.date.today()
     years = [y for y in years if y <= as_of.year]
-    periods = {p.code: p for p in Period.objects.filter(year__in=years)}
+    if periods is None:
+        periods = Period.objects.filter(year__in=years)
+    periods = {p.code: p for p in periods if p.year in years}
     tasks = list(Task.objects.filter(group__plan=plan).select_related("group").order_by("group__order", "order"))
     statuses = (TaskStatus.objects.filter(Area.inside_q(area, "area"), task__in=tasks, period__in=periods.values())
                 .filter(Exists(counted_reports(include_submitted))).values_list("task_id", "period__code", "area_id", "status"))
@@ -220,7 +223,8 @@ def task_rollup(area, plan, years, as_of=None, include_submitted=False):
 def rollup_for_progress(prog):
     """The task rollup matching a progress rollup (its area, plan, window and as-of day)."""
     years = range(max(prog.plan.year_start, prog.window_start.year), prog.window_end.year + 1)
-    return task_rollup(prog.area, prog.plan, years, as_of=prog.as_of, include_submitted=prog.include_submitted)
+    return task_rollup(prog.area, prog.plan, years, as_of=prog.as_of, include_submitted=prog.include_submitted,
+                       periods=prog.periods)
 
 
 def tasks_due_for(area, day):

@@ -88,6 +88,12 @@ def test_query_count_does_not_grow_with_data(client_for, users, data):
     with CaptureQueriesContext(connection) as large:
         client.get(url("VN", moc=2025))
     assert len(small) == len(large)
+    # and as few as when the page showed figures only (before the tasks section): the session,
+    # the user with her area, the area, its plans, their milestones (one query for both), the
+    # data version (once per request), the targets, the periods, the provinces, the flows, the
+    # stocks, the allocations, the map's units and the reports sent per province (completeness),
+    # the plan's tasks and the unread notifications
+    assert len(large) <= 16, "\n".join(q["sql"][:120] for q in large.captured_queries)
 
 
 def test_xlsx_export_of_the_page(client_for, users, data, settings, tmp_path, django_capture_on_commit_callbacks):
