@@ -1,5 +1,5 @@
 """Benchmark of the progress page (/tien-do/…) at national scale: every commune, district and
-province reporting, 20 figures a report (manage.py generate_demo --scale national).
+province reporting, 23 figures a report (manage.py generate_demo --scale national).
 
     createdb -h 127.0.0.1 -U postgres portal_national
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_national

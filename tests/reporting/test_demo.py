@@ -119,9 +119,12 @@ def test_generate_demo_province(client):
     assert not generated.filter(period__year__lt=2023).exists()    # not the demo's 2019 period
     assert f"kept {demo_reports}" in text
     assert generated.filter(status=S.APPROVED).count() > 0.6 * generated.count()
-    # 20 indicators a report, ratios with numerator ≤ denominator
+    # one figure for every indicator some plan sets a target for (23), ratios with numerator ≤ denominator
+    from plans.models import Target
     report = generated.filter(area__level=Area.Level.COMMUNE).first()
-    assert set(report.values.values_list("indicator__code", flat=True)) == set(CODES) and len(CODES) == 20
+    targeted = set(Target.objects.values_list("indicator__code", flat=True))
+    assert set(report.values.values_list("indicator__code", flat=True)) == set(CODES) == targeted
+    assert len(CODES) == 23
     ratios = ReportValue.objects.filter(report__in=generated, indicator__kind=Indicator.Kind.RATIO)
     assert all(v.denominator > 0 and v.numerator <= v.denominator for v in ratios)
     assert Cooperative.objects.filter(code__startswith="98").count() == 40
@@ -163,8 +166,9 @@ def test_generate_demo_through_2030_fills_every_period_as_if_the_year_were_over(
     assert last.filter(status=S.APPROVED).count() > 0.8 * last.count()
     sent = last.exclude(first_submitted_at=None).values_list("first_submitted_at", flat=True)
     assert all(datetime.date(2030, 11, 1) <= s.date() <= datetime.date(2031, 1, 31) for s in sent)
-    # 20 figures a report (the province's own has no workers of cooperatives: 18)
-    assert ReportValue.objects.filter(report__in=last).count() == 20 * communes + 18
+    # 23 figures a report, one per indicator some plan targets (the province's own has no workers
+    # of cooperatives: 21)
+    assert ReportValue.objects.filter(report__in=last).count() == 23 * communes + 21
     again = io.StringIO()
     call_command("generate_demo", scale="province", through=2030, no_registry=True, stdout=again)
     assert "generate_demo: reports 0, values 0, transitions 0" in again.getvalue()

@@ -8,11 +8,11 @@ current communes — gets a report for every period it existed in (on the period
 whose first day is today or earlier: old districts 2023-H1 to 2025-H1, communes from 2025 on.
 Reports of periods that are over are approved, a few submitted, returned or still drafts;
 those of the period under way are drafts or submitted (and a few approved). --through YEAR
-(e.g. 2030: the Đề án's last year, about 1.1 million values nationally) fills every period up
+(e.g. 2030: the Đề án's last year: 40 700 reports, about 0.93 million values nationally) fills every period up
 to that year's annual report as if the year were over — the figures of the 2030 scale, dated
-around their due dates (in the future), to see the pages with ``?ngay=`` after it. Each holds 20
-figures: the 11 indicators of the catalog, CHUYEN_MUC_TT (Lạng Sơn's plan) and 8 of Khánh
-Hòa's; each submission and review is a ReportTransition dated like a real one. Then the
+around their due dates (in the future), to see the pages with ``?ngay=`` after it. Each holds 23
+figures, one for every indicator some plan sets a target for: the 11 of the catalog,
+CHUYEN_MUC_TT (Lạng Sơn's plan) and Khánh Hòa's 11; each submission and review is a ReportTransition dated like a real one. Then the
 registry at its own issue's scale (100 000 cooperatives, 300 000 managers, codes 98…) through
 cooperatives.demo.generate_registry, unless --no-registry.
 
@@ -59,14 +59,17 @@ PROVINCE_COOPERATIVES = 3_000
 COUNTS = {
     "HTX_MOI": 0.25, "THT_MOI": 0.6, "VIEC_LAM_NU_MOI": 6, "HTX_CUNG_CO": 0.1, "THT_CUNG_CO": 0.15,
     "LD_NU_ON_DINH_HTX": 5, "LD_NU_ON_DINH_THT": 11, "HO_NGHEO_PN_CHU_HO_HOI_GIUP_THOAT_NGHEO": 2,
+    "HINH_THUC_TIET_KIEM_HIEU_QUA": 2,
 }
 RATIOS = {
     "HTX_THT_CUNG_CO_TL": (3, 0.8), "NU_QL_DAO_TAO_TL": (6, 0.86), "CB_HOI_TAP_HUAN_TL": (4, 0.92),
     "CB_HOI_KY_NANG_TL": (8, 0.83), "HO_NGHEO_THOAT_NGHEO_TL": (10, 0.72),
     "HO_NGHEO_PN_CHU_HO_THOAT_NGHEO_TL": (4, 0.78), "NO_QUA_HAN_THU_HOI_TL": (50, 0.33),
+    "LAI_TON_THU_HOI_TL": (20, 0.41), "NO_CHIEM_DUNG_VAY_KE_THU_HOI_TL": (15, 0.52),
     "NO_QUA_HAN_TL": (2000, 0.004), "TO_TKVV_TOT_KHA_TL": (5, 0.9), "TV_TKVV_TIET_KIEM_TL": (60, 0.86),
     "CHI_HOI_TIET_KIEM_TL": (8, 0.95),
 }
+STOCKS = {"LD_NU_ON_DINH_HTX", "LD_NU_ON_DINH_THT", "HINH_THUC_TIET_KIEM_HIEU_QUA"}   # not halved in 6 months
 FLAGS = {"CHUYEN_MUC_TT"}   # 0 or 1: the area runs a column in its media
 CODES = [*COUNTS, *RATIOS, *FLAGS]
 LEVEL_SCALE = {Area.Level.PROVINCE: 3, Area.Level.DISTRICT: 4.8, Area.Level.COMMUNE: 1}
@@ -302,8 +305,8 @@ class Command(BaseCommand):
         province_own = level == Area.Level.PROVINCE
         out = {}
         for code, mean in COUNTS.items():
-            stock = code.startswith("LD_NU_ON_DINH")
-            if province_own and stock:
+            stock = code in STOCKS
+            if province_own and code.startswith("LD_NU_ON_DINH"):
                 continue  # the workers of cooperatives are counted where the cooperatives are
             lam = mean * activity * (1 if stock else (0.45 if half else 1))
             out[code] = Decimal(_poisson(rng, lam))
