@@ -181,16 +181,24 @@ def task_rollup(area, plan, years, as_of=None, include_submitted=False, periods=
         periods = Period.objects.filter(year__in=years)
     periods = {p.code: p for p in periods if p.year in years}
     tasks = list(Task.objects.filter(group__plan=plan).select_related("group").order_by("group__order", "order"))
-    statuses = (TaskStatus.objects.filter(Area.inside_q(area, "area"), task__in=tasks, period__in=periods.values())
-                .filter(Exists(counted_reports(include_submitted))).values_list("task_id", "period__code", "area_id", "status"))
-    own, inside = {}, defaultdict(set)
-    for task_id, code, area_id, status in statuses:
-        if area_id == area.pk:
-            own[(task_id, code)] = status
-        else:
-            inside[(task_id, code)].add(status)
-    activities = counted_activities(area, include_submitted).filter(task__in=tasks, period__in=periods.values())
-    active = set(activities.values_list("task_id", "period__code").distinct())
+    own, inside, active, sums, planned = {}, defaultdict(set), set(), {}, {}
+    if tasks:  # a plan without tasks (the Đề án's): nothing more to ask the database
+        statuses = (TaskStatus.objects.filter(Area.inside_q(area, "area"), task__in=tasks, period__in=periods.values())
+                    .filter(Exists(counted_reports(include_submitted)))
+                    .values_list("task_id", "period__code", "area_id", "status"))
+        for task_id, code, area_id, status in statuses:
+            if area_id == area.pk:
+                own[(task_id, code)] = status
+            else:
+                inside[(task_id, code)].add(status)
+        activities = counted_activities(area, include_submitted).filter(task__in=tasks, period__in=periods.values())
+        active = set(activities.values_list("task_id", "period__code").distinct())
+        sums = {row["kind"]: row for row in activities.values("kind").annotate(
+            n=Count("pk"), sessions=Sum("sessions"), participants=Sum("participants"), women=Sum("women"),
+            coops=Sum("cooperatives_reached"), province=Sum("spent_province"), national=Sum("spent_national"),
+            other=Sum("spent_other"))}
+        planned = dict(TaskBudget.objects.filter(task__in=tasks, year__in=years).values("source")
+                       .annotate(total=Sum("amount")).values_list("source", "total"))
     result = TaskRollup(area_name=area.name)
     for task in tasks:
         for code in due_period_codes(task):
@@ -201,18 +209,12 @@ def task_rollup(area, plan, years, as_of=None, include_submitted=False, periods=
                                      (task.pk, code) in active)
             result.due.append(DueTask(task=task, period_code=code, period_label=period.label, status=status,
                                       late=status != DONE and period.ends_on < as_of))
-    sums = {row["kind"]: row for row in activities.values("kind").annotate(
-        n=Count("pk"), sessions=Sum("sessions"), participants=Sum("participants"), women=Sum("women"),
-        coops=Sum("cooperatives_reached"), province=Sum("spent_province"), national=Sum("spent_national"),
-        other=Sum("spent_other"))}
     for kind, label in Activity.Kind.choices:
         row = sums.get(kind)
         if row:
             result.kinds.append(KindLine(kind=kind, label=str(label), count=row["n"], sessions=row["sessions"] or 0,
                                          participants=row["participants"] or 0, women=row["women"] or 0,
                                          cooperatives=row["coops"] or 0))
-    planned = dict(TaskBudget.objects.filter(task__in=tasks, year__in=years).values("source")
-                   .annotate(total=Sum("amount")).values_list("source", "total"))
     for source, label in SOURCES:
         spent = sum((row[source] or 0 for row in sums.values()), Decimal(0))
         result.budget.append({"source": source, "label": label, "planned": planned.get(source) or Decimal(0),
