@@ -5,11 +5,14 @@ They are the page's hottest loops: nationally about a hundred units × a dozen i
 34 provinces × 16 periods at the 2030 scale. Each cell is formatted here once, with its
 labels looked up once per page (not per cell), and handed to the template as one safe string,
 so that the template renders a row with a handful of nodes instead of a dozen tags and filters
-per cell (measured with scripts/bench_progress.py: README "Speed"). The rules (which status a
+per cell (measured with scripts/bench_progress.py: README "Speed"). Every value put into a cell
+goes through ``_e`` (the standard library's ``html.escape``, quotes included: what Django's
+``escape`` does, without its lazy-string wrapper per call). The rules (which status a
 unit gets, whom it is judged against) stay in reporting.rollup; this module only presents them.
 """
+from html import escape
+
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,10 @@ STATUS_CLASS = rollup.STATUS_CLASS
 def _labels():
     """Status labels in the active language, once per page."""
     return {status: rollup.status_label(status) for status in STATUS_CLASS}
+
+
+def _e(value):
+    return escape(str(value))
 
 
 def _unlocalized(value):
@@ -74,11 +81,12 @@ def _child_cell(c, has, judged, ratio, column_label, labels, contribution_title)
         css, label, text, value = "secondary", labels[rollup.NO_DATA], "—", ""
     share = ""
     if has and c.contribution is not None:
-        share = format_html('<div class="small text-body-secondary" title="{}">{} %</div>',
-                            contribution_title, fmt_number(c.contribution, 1))
-    return format_html('<td class="num" data-label="{}" data-value="{}"><div><span class="badge text-bg-{}" '
-                       'title="{}">{}<span class="visually-hidden"> ({})</span></span>{}</div></td>',
-                       column_label, value, css, label, text, label, share)
+        share = (f'<div class="small text-body-secondary" title="{_e(contribution_title)}">'
+                 f'{fmt_number(c.contribution, 1)} %</div>')
+    label = _e(label)
+    return (f'<td class="num" data-label="{_e(column_label)}" data-value="{value}"><div><span class="badge '
+            f'text-bg-{css}" title="{label}">{_e(text)}<span class="visually-hidden"> ({label})</span></span>'
+            f'{share}</div></td>')
 
 
 def trend_rows(prog, periods):
@@ -91,7 +99,7 @@ def trend_rows(prog, periods):
         for period in periods:
             f = line.trend.get(period)
             text = "" if f is None else (f"{fmt_number(f.percent, 2)} %" if ratio else fmt_number(f.value))
-            cells.append(format_html('<td class="num" data-label="{}">{}</td>', period, text))
+            cells.append(f'<td class="num" data-label="{_e(period)}">{_e(text)}</td>')
         rows.append({"label": line.indicator.label, "name": line.indicator.name, "cells": _join(cells)})
     return rows
 
@@ -100,30 +108,29 @@ def completeness_rows(prog, national):
     """One row per unit below the area (or the area itself): for each period of the window,
     whether it reported on time, late or not yet — nationally, per province, how many of its
     units did."""
-    texts = {"on_time": _("Đúng hạn"), "late": _("Muộn"), "missing": _("Chưa gửi"),
-             "pending": _("Chưa đến hạn")}
-    on_time_word, late_word, missing_word = _("đúng hạn"), _("muộn"), _("chưa gửi")
+    texts = {"on_time": _e(_("Đúng hạn")), "late": _e(_("Muộn")), "missing": _e(_("Chưa gửi")),
+             "pending": _e(_("Chưa đến hạn"))}
+    on_time_word, late_word, missing_word = _e(_("đúng hạn")), _e(_("muộn")), _e(_("chưa gửi"))
     css = {"on_time": "table-success", "late": "table-warning", "missing": "table-danger", "pending": ""}
     rows = []
     for child, cells in prog.completeness:
         out = []
         for period, c in zip(prog.periods, cells):
+            code = _e(period.code)
             if national:
-                late = format_html(' <span class="text-danger">({} {})</span>', c.late, late_word) if c.late else ""
+                late = f' <span class="text-danger">({c.late} {late_word})</span>' if c.late else ""
                 title = f"{on_time_word} {c.on_time}, {late_word} {c.late}, {missing_word} {c.missing}"
-                out.append(format_html('<td data-label="{}" class="text-center{}" title="{}">{}/{}{}</td>',
-                                       period.code, " table-warning" if c.missing else "", title,
-                                       c.on_time + c.late, c.expected, late))
+                out.append(f'<td data-label="{code}" class="text-center{" table-warning" if c.missing else ""}" '
+                           f'title="{title}">{c.on_time + c.late}/{c.expected}{late}</td>')
             elif c.status in texts:
-                out.append(format_html('<td data-label="{}" class="text-center {}">{}</td>',
-                                       period.code, css[c.status], texts[c.status]))
+                out.append(f'<td data-label="{code}" class="text-center {css[c.status]}">{texts[c.status]}</td>')
             else:
-                out.append(format_html('<td data-label="{}" class="text-center text-body-secondary">—</td>',
-                                       period.code))
+                out.append(f'<td data-label="{code}" class="text-center text-body-secondary">—</td>')
         rows.append({"name": child.name, "cells": _join(out)})
     return rows
 
 
 def _join(cells):
-    """A row's cells as one string, printed as is by the template (each is format_html's)."""
-    return mark_safe("".join(cells))  # noqa: S308 - every part was escaped by format_html
+    """A row's cells as one string, printed as is by the template (every value in it went
+    through ``_e``; the rest is this module's own markup)."""
+    return mark_safe("".join(cells))
