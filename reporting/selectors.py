@@ -512,18 +512,20 @@ def completeness(area, plan, periods, children, national, as_of):
 
 
 def _national_completeness(plan, periods, provinces):
-    from django.db.models import Case, Count, IntegerField, Value, When
+    from django.db.models import Count
 
     # current province id -> {(valid from, valid to): units}: one query over the map, counted in
-    # the database (a few hundred rows, not one per district and commune)
+    # the database per parent (a province, current or absorbed: a few hundred rows, not one per
+    # district and commune); an absorbed province's units count in the province that took it in
     units = defaultdict(Counter)
-    current = [(key, p) for key, p in provinces.items() if Area.province_id_of(p.path) == key]  # not absorbed ones
-    province = Case(*[When(Area.inside_q(p), then=Value(key)) for key, p in current], default=None,
-                    output_field=IntegerField())
-    for key, vf, vt, n in (Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
-                           .annotate(p=province).values_list("p", "valid_from", "valid_to")
-                           .annotate(n=Count("pk")).order_by()):
-        units[key][(vf, vt)] += n
+    counts = list(Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
+                  .values_list("parent_id", "valid_from", "valid_to").annotate(n=Count("pk")).order_by())
+    paths = {key: p.path for key, p in provinces.items()}
+    unknown = {parent for parent, *_ in counts if parent not in paths}
+    if unknown:   # a unit whose parent is not a province (none on today's map)
+        paths.update(Area.objects.filter(pk__in=unknown).values_list("pk", "path"))
+    for parent, vf, vt, n in counts:
+        units[Area.province_id_of(paths[parent])][(vf, vt)] += n
     # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
     on_time = Q()
     for p in periods:
