@@ -518,14 +518,10 @@ def _national_completeness(plan, periods, provinces):
     # the database per parent (a province, current or absorbed: a few hundred rows, not one per
     # district and commune); an absorbed province's units count in the province that took it in
     units = defaultdict(Counter)
-    counts = list(Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
-                  .values_list("parent_id", "valid_from", "valid_to").annotate(n=Count("pk")).order_by())
-    paths = {key: p.path for key, p in provinces.items()}
-    unknown = {parent for parent, *_ in counts if parent not in paths}
-    if unknown:   # a unit whose parent is not a province (none on today's map)
-        paths.update(Area.objects.filter(pk__in=unknown).values_list("pk", "path"))
-    for parent, vf, vt, n in counts:
-        units[Area.province_id_of(paths[parent])][(vf, vt)] += n
+    for parent_path, vf, vt, n in (Area.objects.filter(level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
+                                   .values_list("parent__path", "valid_from", "valid_to")
+                                   .annotate(n=Count("pk")).order_by()):
+        units[Area.province_id_of(parent_path)][(vf, vt)] += n
     # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
     on_time = Q()
     for p in periods:
