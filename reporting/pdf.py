@@ -341,6 +341,7 @@ def _completeness(progress):
                 entry["on_time"] += cell.on_time
                 entry["late"] += cell.late
                 entry["missing"] += cell.missing
+                entry["pending"] += cell.pending
                 if cell.missing:
                     entry["missing_units"].append(f"{child.name} ({cell.missing}/{cell.expected})")
                 if cell.late:

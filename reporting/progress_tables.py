@@ -111,6 +111,7 @@ def completeness_rows(prog, national):
     texts = {"on_time": _e(_("Đúng hạn")), "late": _e(_("Muộn")), "missing": _e(_("Chưa gửi")),
              "pending": _e(_("Chưa đến hạn"))}
     on_time_word, late_word, missing_word = _e(_("đúng hạn")), _e(_("muộn")), _e(_("chưa gửi"))
+    not_due_word = _e(_("chưa đến hạn"))
     css = {"on_time": "table-success", "late": "table-warning", "missing": "table-danger", "pending": ""}
     rows = []
     for child, cells in prog.completeness:
@@ -119,7 +120,9 @@ def completeness_rows(prog, national):
             code = _e(period.code)
             if national:
                 late = f' <span class="text-danger">({c.late} {late_word})</span>' if c.late else ""
-                title = f"{on_time_word} {c.on_time}, {late_word} {c.late}, {missing_word} {c.missing}"
+                title = f"{on_time_word} {c.on_time}, {late_word} {c.late}, {missing_word} {c.unsent}"
+                if c.pending:
+                    title += f" ({not_due_word})"
                 out.append(f'<td data-label="{code}" class="text-center{" table-warning" if c.missing else ""}" '
                            f'title="{title}">{c.on_time + c.late}/{c.expected}{late}</td>')
             elif c.status in texts:

@@ -470,23 +470,35 @@ class Cell:
 
 @dataclass
 class Tally:
-    """A province's units for one period (national completeness)."""
+    """A province's units for one period (national completeness), as of a day."""
     expected: int = 0
     on_time: int = 0
     late: int = 0
+    due_passed: bool = True   # the period's due date is before the as-of day
+
+    @property
+    def unsent(self):
+        return max(self.expected - self.on_time - self.late, 0)
 
     @property
     def missing(self):
-        return max(self.expected - self.on_time - self.late, 0)
+        """Units that had to report by then and did not."""
+        return self.unsent if self.due_passed else 0
+
+    @property
+    def pending(self):
+        """Units that have not reported yet while the report is not due."""
+        return 0 if self.due_passed else self.unsent
 
 
 def completeness(area, plan, periods, children, national, as_of):
     """For each child × period: reported on time, late, not (yet) sent, or not applicable
     (the unit did not exist on the period's last day). One query for the reports.
     Nationally, per province: how many of its reporting units (districts before 1/7/2025,
-    communes after) sent the period's report on time, late, or not at all."""
+    communes after) sent the period's report on time, late, or not at all. As of a day: a
+    report first sent after it counts as not sent yet."""
     if national:
-        return _national_completeness(plan, periods, children)
+        return _national_completeness(plan, periods, children, as_of)
     if not children:
         children = {area.pk: area}
     reports = Report.objects.filter(area_id__in=list(children), period__in=periods).only(
@@ -501,7 +513,7 @@ def completeness(area, plan, periods, children, national, as_of):
             due = due_date(plan, p)
             if not exists:
                 cells.append(Cell("n/a", r))
-            elif r is None or r.first_submitted_at is None:
+            elif r is None or r.first_submitted_at is None or timezone.localdate(r.first_submitted_at) > as_of:
                 cells.append(Cell("missing" if as_of > due else "pending", r))
             elif timezone.localdate(r.first_submitted_at) <= due:
                 cells.append(Cell("on_time", r))
@@ -511,7 +523,7 @@ def completeness(area, plan, periods, children, national, as_of):
     return rows
 
 
-def _national_completeness(plan, periods, provinces):
+def _national_completeness(plan, periods, provinces, as_of):
     from django.db.models import Count
 
     # current province id -> {(valid from, valid to): units}: one query over the map, counted in
@@ -527,7 +539,8 @@ def _national_completeness(plan, periods, provinces):
     for p in periods:
         day_after = datetime.datetime.combine(due_date(plan, p) + datetime.timedelta(days=1), datetime.time())
         on_time |= Q(period=p, first_submitted_at__lt=timezone.make_aware(day_after))
-    counts = (Report.objects.filter(period__in=periods, first_submitted_at__isnull=False,
+    sent_by = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
+    counts = (Report.objects.filter(period__in=periods, first_submitted_at__lt=sent_by,
                                     area__level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
               .values("province", "period").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
     sent = {(r["province"], r["period"]): (r["sent"], r["on_time"]) for r in counts}
@@ -538,6 +551,7 @@ def _national_completeness(plan, periods, provinces):
             expected = sum(n for (vf, vt), n in units[key].items()
                            if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
             n_sent, n_on_time = sent.get((key, p.pk), (0, 0))
-            cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time))
+            cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time,
+                               due_passed=as_of > due_date(plan, p)))
         rows.append((province, cells))
     return rows

@@ -184,3 +184,31 @@ def test_national_completeness_on_time_is_the_local_due_day(db):
     tally = {province.code: cells for province, cells in prog.completeness}["20"][periods.index("2025")]
     assert (tally.on_time, tally.late) == (1, 1)
     assert tally.expected == Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE).count()
+
+
+def test_completeness_as_of_a_day_counts_what_had_been_sent_by_then(db):
+    """A report first sent after the as-of day is not sent yet on that day's page; before its due
+    date the units without a report are pending, not missing."""
+    from reporting.selectors import progress
+
+    report("06040", "2025", submitted=datetime.datetime(2025, 12, 10, 3, tzinfo=datetime.UTC), HTX_MOI=1)
+    report(other_lang_son_commune(), "2025", submitted=datetime.datetime(2026, 1, 5, 3, tzinfo=datetime.UTC),
+           HTX_MOI=1)
+    communes = Area.objects.inside(Area.resolve("20")).filter(level=Area.Level.COMMUNE).count()
+
+    def tally(as_of):
+        prog = progress(Area.resolve("VN"), milestone=2025, as_of=as_of)
+        periods = [p.code for p in prog.periods]
+        return {province.code: cells for province, cells in prog.completeness}["20"][periods.index("2025")]
+
+    before_due = tally(datetime.date(2025, 12, 15))      # due 20/12: one sent, the rest pending
+    assert (before_due.on_time, before_due.late, before_due.missing, before_due.pending) == (1, 0, 0, communes - 1)
+    after_due = tally(datetime.date(2025, 12, 31))       # the late one not sent yet: missing
+    assert (after_due.on_time, after_due.late, after_due.missing, after_due.pending) == (1, 0, communes - 1, 0)
+    later = tally(AFTER_2025)
+    assert (later.on_time, later.late, later.missing) == (1, 1, communes - 2)
+
+    prog = progress(Area.resolve("20"), milestone=2025, as_of=datetime.date(2025, 12, 31))
+    periods = [p.code for p in prog.periods]
+    cells = {child.code: c for child, row in prog.completeness for c in [row[periods.index("2025")]]}
+    assert cells["06040"].status == "on_time" and cells[other_lang_son_commune()].status == "missing"
