@@ -1,6 +1,8 @@
 """The navbar at laptop widths: the menu and the tools (bell, language, account menu) fit on one
 line at 1280 and 1366 px, for the administrator (the longest menu); the account menu opens and
 is used with the keyboard alone; on a phone it opens inside the collapsed menu."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -81,7 +83,11 @@ def test_account_menu_on_a_phone(bootstrapped, browser):
     _login(page, bootstrapped.url)
     expect(page.locator("#account-menu")).to_be_hidden()  # inside the collapsed menu
     page.get_by_role("button", name="Mở menu").click()
+    # as a person taps: once the menu has opened (its 0,35 s transition over), not during it
+    expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    expect(page.locator("#nav")).not_to_have_class(re.compile("collapsing"))
     page.locator("#account-menu").click()
+    expect(page.locator("#account-menu")).to_have_attribute("aria-expanded", "true")
     logout = page.get_by_role("button", name="Đăng xuất")
     expect(logout).to_be_visible()
     box = logout.bounding_box()
