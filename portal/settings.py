@@ -90,11 +90,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif "postgresql" in DATABASES["default"]["ENGINE"] and env.str("DATABASE_WORK_MEM", default="32MB"):
+elif "postgresql" in DATABASES["default"]["ENGINE"] and (work_mem := env.str("DATABASE_WORK_MEM", default="32MB")):
     # The national rollup's stocks query sorts the latest report per area and indicator (95 000
     # rows at the 2030 scale): PostgreSQL's default 4 MB sends that sort to disk. Per sort, per
     # connection (2 gunicorn workers × 4 threads): a few hundred MB at most. "" keeps the server's.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={env.str('DATABASE_WORK_MEM', default='32MB')}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

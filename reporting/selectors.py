@@ -43,12 +43,9 @@ def default_plan(area, milestone, plans=None, milestones=None):
     """The most specific covering plan with targets for the milestone (else the Đề án).
     ``plans`` and ``milestones`` (``target_milestones(plans)``) when the caller has them."""
     plans = covering_plans(area) if plans is None else plans
-    if milestones is None:
-        with_targets = set(Target.objects.filter(plan__in=plans, milestone=milestone).values_list("plan_id", flat=True))
-    else:
-        with_targets = {pk for pk, years in milestones.items() if milestone in years}
+    milestones = target_milestones(plans) if milestones is None else milestones
     for plan in plans:
-        if plan.pk in with_targets:
+        if milestone in milestones.get(plan.pk, ()):
             return plan
     return next((p for p in plans if p.kind == Plan.Kind.DE_AN), plans[0] if plans else None)
 
@@ -400,6 +397,12 @@ def _child_expression(area, national):
                   output_field=CharField())
 
 
+def _day_end(day):
+    """The first instant after ``day``, local time: "sent by that day" is ``first_submitted_at <``
+    it (a comparison, no time-zone cast per row)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
 def _decimal(value):
     """A SUM from a raw cursor as the ORM would give it: Decimal with the field's two places
     (SQLite adds decimals as floats)."""
@@ -415,11 +418,10 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     existence on the evaluation date (a window picks it), summed per (indicator, child).
     Periods and indicators are named by id in SQL (no join for them) and read back from the
     lists. Returns (flows, stocks, stock trend), lists of dicts with the indicator's code."""
-    as_of_end = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
                                       indicator__in=indicators,
                                       # as of a day: what had been sent by then
-                                      report__first_submitted_at__lt=as_of_end)
+                                      report__first_submitted_at__lt=_day_end(as_of))
     if not national:
         base = base.filter(Area.inside_q(area, "report__area"))
     child = _child_expression(area, national)
@@ -534,13 +536,12 @@ def _national_completeness(plan, periods, provinces, as_of):
                                    .values_list("parent__path", "valid_from", "valid_to")
                                    .annotate(n=Count("pk")).order_by()):
         units[Area.province_id_of(parent_path)][(vf, vt)] += n
-    # on time: sent by the end of the due day, local time (a comparison, no time-zone cast per row)
+    # on time: sent by the end of the due day, local time
+    due = {p.pk: due_date(plan, p) for p in periods}
     on_time = Q()
     for p in periods:
-        day_after = datetime.datetime.combine(due_date(plan, p) + datetime.timedelta(days=1), datetime.time())
-        on_time |= Q(period=p, first_submitted_at__lt=timezone.make_aware(day_after))
-    sent_by = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time()))
-    counts = (Report.objects.filter(period__in=periods, first_submitted_at__lt=sent_by,
+        on_time |= Q(period=p, first_submitted_at__lt=_day_end(due[p.pk]))
+    counts = (Report.objects.filter(period__in=periods, first_submitted_at__lt=_day_end(as_of),
                                     area__level__in=[Area.Level.DISTRICT, Area.Level.COMMUNE])
               .values("province", "period").annotate(sent=Count("pk"), on_time=Count("pk", filter=on_time)))
     sent = {(r["province"], r["period"]): (r["sent"], r["on_time"]) for r in counts}
@@ -552,6 +553,6 @@ def _national_completeness(plan, periods, provinces, as_of):
                            if (vf is None or vf <= p.ends_on) and (vt is None or vt >= p.ends_on))
             n_sent, n_on_time = sent.get((key, p.pk), (0, 0))
             cells.append(Tally(expected=expected, on_time=n_on_time, late=n_sent - n_on_time,
-                               due_passed=as_of > due_date(plan, p)))
+                               due_passed=as_of > due[p.pk]))
         rows.append((province, cells))
     return rows

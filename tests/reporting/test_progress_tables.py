@@ -69,3 +69,14 @@ def test_completeness_cells_name_on_time_late_and_missing():
     rows = {r["name"]: r["cells"] for r in progress_tables.completeness_rows(national, national=True)}
     # Lạng Sơn: 1 of its 65 communes sent the 2025 annual report
     assert 'data-label="2025"' in rows["Lạng Sơn"] and ">1/65" in rows["Lạng Sơn"]
+
+
+def test_cells_escape_what_they_show():
+    """An indicator's short name is typed by administrators: it reaches the cells escaped."""
+    from plans.models import Indicator
+
+    Indicator.objects.filter(code="HTX_MOI").update(short_name='<b>HTX</b> & "mới"')
+    report("06040", "2025", HTX_MOI=6)
+    rows, _ = progress_tables.children_rows(lang_son(), make_user("t3", "reviewer", "20"), "a=<x>")
+    cells = rows[0]["cells"]
+    assert "<b>" not in cells and 'data-label="&lt;b&gt;HTX&lt;/b&gt; &amp; &quot;mới&quot;"' in cells

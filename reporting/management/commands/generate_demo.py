@@ -8,11 +8,12 @@ current communes — gets a report for every period it existed in (on the period
 whose first day is today or earlier: old districts 2023-H1 to 2025-H1, communes from 2025 on.
 Reports of periods that are over are approved, a few submitted, returned or still drafts;
 those of the period under way are drafts or submitted (and a few approved). --through YEAR
-(e.g. 2030: the Đề án's last year: 40 700 reports, about 0.93 million values nationally) fills every period up
-to that year's annual report as if the year were over — the figures of the 2030 scale, dated
+(e.g. 2030: the Đề án's last year: 40 700 reports, about 0.93 million values nationally) fills
+every period up to that year's annual report as if the year were over — the figures of the 2030 scale, dated
 around their due dates (in the future), to see the pages with ``?ngay=`` after it. Each holds 23
 figures, one for every indicator some plan sets a target for: the 11 of the catalog,
-CHUYEN_MUC_TT (Lạng Sơn's plan) and Khánh Hòa's 11; each submission and review is a ReportTransition dated like a real one. Then the
+CHUYEN_MUC_TT (Lạng Sơn's plan) and Khánh Hòa's 11; each submission and review is a
+ReportTransition dated like a real one. Then the
 registry at its own issue's scale (100 000 cooperatives, 300 000 managers, codes 98…) through
 cooperatives.demo.generate_registry, unless --no-registry.
 
@@ -69,7 +70,6 @@ RATIOS = {
     "NO_QUA_HAN_TL": (2000, 0.004), "TO_TKVV_TOT_KHA_TL": (5, 0.9), "TV_TKVV_TIET_KIEM_TL": (60, 0.86),
     "CHI_HOI_TIET_KIEM_TL": (8, 0.95),
 }
-STOCKS = {"LD_NU_ON_DINH_HTX", "LD_NU_ON_DINH_THT", "HINH_THUC_TIET_KIEM_HIEU_QUA"}   # not halved in 6 months
 FLAGS = {"CHUYEN_MUC_TT"}   # 0 or 1: the area runs a column in its media
 CODES = [*COUNTS, *RATIOS, *FLAGS]
 LEVEL_SCALE = {Area.Level.PROVINCE: 3, Area.Level.DISTRICT: 4.8, Area.Level.COMMUNE: 1}
@@ -136,6 +136,8 @@ class Command(BaseCommand):
         missing = sorted(set(CODES) - set(indicators))
         if missing:
             raise CommandError(f"Thiếu chỉ tiêu {', '.join(missing)}: chạy `python manage.py bootstrap` trước.")
+        # a stock (workers, savings groups) is a snapshot, not halved in a 6-month report
+        self.stocks = {code for code, i in indicators.items() if i.over_time == Indicator.OverTime.STOCK}
         areas = list(Area.objects.inside(root).filter(level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT,
                                                                   Area.Level.COMMUNE])
                      .order_by("level", "code", "valid_from").values_list("pk", "code", "level", "path", "valid_from",
@@ -305,7 +307,7 @@ class Command(BaseCommand):
         province_own = level == Area.Level.PROVINCE
         out = {}
         for code, mean in COUNTS.items():
-            stock = code in STOCKS
+            stock = code in self.stocks
             if province_own and code.startswith("LD_NU_ON_DINH"):
                 continue  # the workers of cooperatives are counted where the cooperatives are
             lam = mean * activity * (1 if stock else (0.45 if half else 1))
