@@ -18,6 +18,9 @@ targets, plans, allocations, area groups, indicators, periods, areas); and the b
 which send no signals, by calling ``dataversion.bump`` themselves: import_submissions,
 generate_demo, the allocation and area-group saves (web and spreadsheet), bootstrap. The
 registry (cooperatives) moves no progress figure and does not bump it.
+
+The same signals mark the national sums of a report's province and period changed
+(reporting.sums.changed), which a page then adds up from the reports until they are rebuilt.
 """
 import datetime
 import hashlib
@@ -30,6 +33,7 @@ from django.db.models.signals import post_delete, post_save
 from plans.models import Allocation, AreaGroup, Indicator, Plan, Target, Task, TaskBudget, TaskGroup
 from portal import dataversion
 from portal.models import Area
+from reporting import sums
 from reporting.models import Activity, Period, Report, ReportValue, TaskStatus
 from reporting.selectors import progress
 
@@ -102,15 +106,29 @@ def _value_changed(sender, instance, **kwargs):
             "signal") is post_save:
         return
     _changed(sender, instance, **kwargs)
+    if ReportValue.report.is_cached(instance):
+        group = (instance.report.period_id, instance.report.province_id)
+    else:   # (a value deleted with its report: the report's own signal marks the group)
+        group = Report.objects.filter(pk=instance.report_id).values_list("period_id", "province_id").first()
+    if group is not None:
+        sums.changed([group])
+
+
+def _report_changed(sender, instance, **kwargs):
+    """A report saved or deleted: the version, and its province's sums for the period."""
+    _changed(sender, instance, **kwargs)
+    sums.changed([(instance.period_id, instance.province_id)])
 
 
 def connect():
     """Called once from ReportingConfig.ready()."""
     # the targets and their rollup; the plan's tasks, their budgets, statuses and activities
     # (the progress page's tasks section)
-    for model in (Report, Target, Plan, Allocation, AreaGroup, Indicator, Period, Area,
+    for model in (Target, Plan, Allocation, AreaGroup, Indicator, Period, Area,
                   TaskGroup, Task, TaskBudget, TaskStatus, Activity):
         post_save.connect(_changed, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"dataversion-delete-{model._meta.label}")
+    post_save.connect(_report_changed, sender=Report, dispatch_uid="dataversion-save-reporting.Report")
+    post_delete.connect(_report_changed, sender=Report, dispatch_uid="dataversion-delete-reporting.Report")
     post_save.connect(_value_changed, sender=ReportValue, dispatch_uid="dataversion-save-reportvalue")
-    post_delete.connect(_changed, sender=ReportValue, dispatch_uid="dataversion-delete-reportvalue")
+    post_delete.connect(_value_changed, sender=ReportValue, dispatch_uid="dataversion-delete-reportvalue")

@@ -53,7 +53,8 @@ from portal.spreadsheet_reading import (
 )
 from portal.spreadsheet_limits import NO_DATA_ROWS
 from portal.text import nfc, nfkc, search_key
-from reporting.models import Period, Report, ReportTransition, ReportValue, due_date
+from reporting import sums as province_sums
+from reporting.models import Period, ProvinceSum, ProvinceSumState, Report, ReportTransition, ReportValue, due_date
 
 S = Report.Status
 BATCH = 1000
@@ -397,7 +398,8 @@ def import_submissions(path_or_file, *, dry_run=False, status=S.APPROVED, user=N
     if on_progress and not dry_run and result.ok:
         on_progress(len(parsed), len(parsed))
     if not (result.errors or dry_run):
-        analyze(Report, ReportValue, ReportTransition)  # the planner's statistics after a bulk load
+        # the planner's statistics after a bulk load
+        analyze(Report, ReportValue, ReportTransition, ProvinceSum, ProvinceSumState)
     return result
 
 
@@ -513,6 +515,8 @@ def _apply(sheet, rows, result, status, user, now):
         ReportTransition.objects.bulk_create(
             [ReportTransition(report=r, from_status=r.status, to_status=r.status, by=user, comment=UPDATE_COMMENT)
              for r in changed_reports.values()], batch_size=BATCH)
+    # the national sums of the provinces and periods written (rebuilt once this commits)
+    province_sums.changed((r.period_id, r.province_id) for r in [*new_reports.values(), *changed_reports.values()])
     result.report_ids = sorted([r.pk for r in new_reports.values()] + list(changed_reports))
 
 

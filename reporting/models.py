@@ -309,3 +309,37 @@ class TaskStatus(models.Model):
         verbose_name = _("tình trạng nhiệm vụ")
         verbose_name_plural = _("tình trạng nhiệm vụ")
         constraints = [models.UniqueConstraint(fields=["task", "area", "period"], name="task_status_unique")]
+
+
+class ProvinceSumState(models.Model):
+    """Whether the summed figures (ProvinceSum) of one period and current province may be read:
+    only while ``fresh``. Every change to a figure of the group clears it in the writer's
+    transaction (reporting.sums.touch), a rebuild sets it under the row's lock once it has summed
+    the group anew; until then the rollup adds the group's values up itself. ``last_sent``: the
+    latest first sending of the reports summed (a page as of an earlier day adds the group up
+    itself)."""
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    fresh = models.BooleanField(default=False)
+    last_sent = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "province"], name="province_sum_state_unique")]
+
+
+class ProvinceSum(models.Model):
+    """The counted values of one period, current province, province of the period's year,
+    status and indicator, added up (reporting.sums): what the national rollup reads instead of
+    every report's values (some tens of thousands of rows for the whole country to 2030, instead
+    of a million). Derived data: ``manage.py refresh_sums`` rebuilds it from the reports."""
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    period_province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", null=True)
+    status = models.CharField(max_length=10, choices=Report.Status.choices)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    numerator = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    denominator = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "province"], name="province_sum_group")]

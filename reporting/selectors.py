@@ -15,6 +15,7 @@ from django.utils import timezone
 from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from portal.models import Area
 from reporting import rollup
+from reporting import sums as province_sums
 from reporting.models import Period, Report, ReportValue, due_date
 
 S = Report.Status
@@ -416,6 +417,7 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     counted summed per (province as it was that year, child, period, indicator) — the flows'
     groups, and the stocks' trend —, and the stocks, of the latest report of each area in
     existence on the evaluation date (a window picks it), summed per (indicator, child).
+    Nationally the first reads the provinces' sums where they are current (reporting.sums).
     Periods and indicators are named by id in SQL (no join for them) and read back from the
     lists. Returns (flows, stocks, stock trend), lists of dicts with the indicator's code."""
     base = ReportValue.objects.filter(report__status__in=statuses, report__period__in=periods,
@@ -427,12 +429,16 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     child = _child_expression(area, national)
     by_id = {i.pk: i for i in indicators}
     period_of = {p.pk: p for p in periods}
-    sums = (base.annotate(pp=F("report__period_province"), child=child, period=F("report__period"))
-            .values("pp", "child", "period", "indicator")
-            .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
+    if national:   # the provinces' sums, added up ahead where current (reporting.sums)
+        sums = province_sums.national_flows(statuses, periods, indicators, _day_end(as_of))
+    else:
+        sums = (base.annotate(pp=F("report__period_province"), child=child, per=F("report__period"),
+                              ind=F("indicator"))
+                .values("pp", "child", "per", "ind")
+                .annotate(v=Sum("value"), n=Sum("numerator"), d=Sum("denominator")))
     flows, trend = [], []
     for r in sums:
-        ind, p = by_id[r["indicator"]], period_of[r["period"]]
+        ind, p = by_id[r["ind"]], period_of[r["per"]]
         row = {"period_province": r["pp"], "child": r["child"], "year": p.year, "kind": p.kind, "code": ind.code,
                "v": r["v"], "n": r["n"], "d": r["d"]}
         (flows if ind.over_time == Indicator.OverTime.FLOW else trend).append(row)

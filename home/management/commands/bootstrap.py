@@ -42,3 +42,4 @@ class Command(BaseCommand):
         if demo:
             for step in DEMO_STEPS:
                 step(self.stdout)
+        call_command("refresh_sums", stdout=self.stdout)   # the national sums of what is there

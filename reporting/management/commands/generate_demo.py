@@ -44,7 +44,9 @@ from plans.models import Indicator
 from portal import dataversion
 from portal.db import analyze
 from portal.models import Area, province_on_path
-from reporting.models import DEFAULT_DUE, FIRST_YEAR, Period, Report, ReportTransition, ReportValue
+from reporting import sums as province_sums
+from reporting.models import (DEFAULT_DUE, FIRST_YEAR, Period, ProvinceSum, ProvinceSumState, Report, ReportTransition,
+                              ReportValue)
 
 S = Report.Status
 GENERATED_NOTE = "Số liệu sinh tự động (generate_demo) để thử nghiệm, không phải số liệu thật."
@@ -149,9 +151,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"deleted: {gone['reports']} generated reports, {gone['values']} values, "
                                   f"{gone['transitions']} transitions ({time.perf_counter() - start:.1f} s)")
                 if delete:
+                    province_sums.rebuild()
                     return
             made = self._reports(areas, periods, indicators, seed, today, now)
-        analyze(Report, ReportValue, ReportTransition)  # the planner's statistics after a bulk load
+            summed = time.perf_counter()
+            groups = province_sums.rebuild()   # the national sums, every group anew
+            summed = time.perf_counter() - summed
+        # the planner's statistics after a bulk load
+        analyze(Report, ReportValue, ReportTransition, ProvinceSum, ProvinceSumState)
+        self.stdout.write(f"national sums: {groups:,} provinces × periods rebuilt ({summed:.1f} s)")
         self.stdout.write(f"reports: created {made['reports']:,} ({self._mix(made['statuses'])}), "
                           f"kept {made['kept']:,} existing; values {made['values']:,}; "
                           f"transitions {made['transitions']:,} ({made['seconds']:.1f} s)")
