@@ -23,14 +23,11 @@ The arithmetic is unchanged: these are the same per-group sums the live query br
 and reporting.rollup applies its rules to them (tests/reporting/test_province_sums.py runs
 the hand-computed cases both ways).
 """
-import logging
-
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 
 from reporting.models import ProvinceSum, ProvinceSumState, Report, ReportValue
 
-log = logging.getLogger(__name__)
 S = Report.Status
 SUMMED = (S.APPROVED, S.SUBMITTED)   # the statuses any page counts
 CHUNK = 300                          # groups per statement
