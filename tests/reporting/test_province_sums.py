@@ -6,10 +6,11 @@ How a test knows the sums were read: it deletes report values behind the portal'
 delete, no signal); figures read from the sums do not move, figures added up live do."""
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from plans.models import Indicator
@@ -97,6 +98,22 @@ def test_a_touch_after_the_rebuild_makes_the_group_live_again():
     assert not current("2025", "20")
     hide_values("20")
     assert national()["HTX_MOI"] != flows         # Lạng Sơn's 2025 is added up live: the values are gone
+
+
+@pytest.mark.usefixtures("units")
+def test_a_counted_value_edited_or_deleted_marks_its_group():
+    """As the admin site would: a value of an approved report, its report not in hand."""
+    sums.rebuild()
+    # the Hà Nội commune's 2025 HTX_MOI (2), fetched alone
+    value = ReportValue.objects.get(report__province=Area.resolve("01"), indicator__code="HTX_MOI")
+    value.value = 20
+    value.save()
+    assert not current("2025", "01")
+    assert national()["HTX_MOI"][0] == 16 - 2 + 20
+    sums.rebuild()
+    ReportValue.objects.get(pk=value.pk).delete()
+    assert not current("2025", "01")
+    assert national()["HTX_MOI"][0] == 16 - 2
 
 
 @pytest.mark.usefixtures("units")
@@ -188,3 +205,52 @@ def test_an_approval_shows_on_the_next_national_page_and_is_summed(users, client
     html = client_for(users["national_admin"]).get(page).content.decode()
     # the Đề án's 2025 target for new cooperative groups (THT_MOI): the country's 9
     assert ">9<" in html.split('data-indicator="THT_MOI"')[1].split("</tr>")[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_map")
+def test_a_rebuild_never_marks_fresh_what_a_writer_has_not_committed():
+    """A writer has changed a value and marked its group, and not committed; a rebuild of the
+    group starts meanwhile. PostgreSQL: the rebuild waits for the writer's lock on the state row,
+    then sums what it committed. Whatever the database, once both are done the group is either
+    not fresh or summed with the writer's figure — never fresh with the old one."""
+    r = report(THAT_KHE, "2025", HTX_MOI=3)
+    group = (r.period_id, r.province_id)
+    sums.rebuild([group])
+    assert current("2025", "20")
+    value = ReportValue.objects.get(report=r, indicator__code="HTX_MOI")
+    marked, release, errors = threading.Event(), threading.Event(), []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                ReportValue.objects.filter(pk=value.pk).update(value=30)
+                sums.touch([group])           # (no rebuild of its own on commit: only the other one)
+                marked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def rebuilder():
+        try:
+            sums.rebuild([group])
+        except Exception as exc:              # SQLite may refuse a writer while another one writes
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=rebuilder)]
+    threads[0].start()
+    assert marked.wait(10)
+    threads[1].start()
+    threads[1].join(1.0)
+    if connection.vendor == "postgresql":
+        assert threads[1].is_alive()          # waiting for the writer's row lock
+    release.set()
+    for t in threads:
+        t.join(20)
+    state = ProvinceSumState.objects.get(period_id=group[0], province_id=group[1])
+    summed = ProvinceSum.objects.get(period_id=group[0], province_id=group[1], indicator__code="HTX_MOI").value
+    assert not state.fresh or summed == 30
+    if connection.vendor == "postgresql":
+        assert (state.fresh, summed, errors) == (True, 30, [])
