@@ -1,7 +1,8 @@
-"""At 390 px the users list, the reports list, the activities and the task tracking page are
-cards, without sideways scrolling (they were tables wider than the phone)."""
+"""At 390 px the users list, the reports list, the activities, the task tracking page and the
+allocation table are cards, without sideways scrolling (they were tables wider than the phone)."""
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from plans.models import Plan, Task
 from portal.models import Area
@@ -30,4 +31,27 @@ def test_lists_do_not_scroll_sideways_on_a_phone(bootstrapped, browser):
         assert page.locator(f"{table} tbody tr").count() > 0, path
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         assert page.locator(f"{table} thead").first.evaluate("el => el.getBoundingClientRect().width") <= 1, path
+    context.close()
+
+
+def test_the_allocation_table_is_a_list_of_cards_on_a_phone(bootstrapped, browser):
+    """Each unit a card: its fields full width under their labels, the total recomputed as one
+    types, the save button kept on screen while the list scrolls."""
+    from tests.plans.test_allocations import page_url
+
+    _admin()
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _login(page, bootstrapped.url)
+    page.goto(bootstrapped.url + page_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#alloc-table thead").evaluate("el => el.getBoundingClientRect().height") == 0
+    giao = page.get_by_label("Giao cho Thành phố Lạng Sơn", exact=True)
+    assert giao.evaluate("el => el.getBoundingClientRect().width") >= 150   # not a sliver beside the others
+    giao.fill("7")
+    expect(page.locator("#alloc-total-text")).to_contain_text("7")
+    page.locator("#alloc-table tr.alloc-row").nth(30).scroll_into_view_if_needed()
+    save = page.get_by_role("button", name="Lưu giao chỉ tiêu")
+    box = save.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
     context.close()
