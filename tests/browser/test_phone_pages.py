@@ -55,3 +55,23 @@ def test_the_allocation_table_is_a_list_of_cards_on_a_phone(bootstrapped, browse
     box = save.bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
     context.close()
+
+
+def test_the_progress_page_sections_stay_in_reach_on_a_phone(bootstrapped, browser):
+    """The long progress page has a bar of its sections at the top: on a phone it stays on screen
+    while the page scrolls, and a tap brings the section's heading into view below it."""
+    _admin()
+    report("06040", "2025", "approved", HTX_MOI=2)
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _login(page, bootstrapped.url)
+    page.goto(bootstrapped.url + reverse("progress:area", args=["20"]) + "?moc=2025")
+    nav = page.get_by_role("navigation", name="Các phần của trang")
+    nav.get_by_role("link", name="Tình hình gửi báo cáo").click()
+    heading = page.get_by_role("heading", name="Tình hình gửi báo cáo")
+    expect(heading).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 2000           # far down the page
+    bar, top = nav.bounding_box(), heading.bounding_box()
+    assert bar["y"] == 0 and top["y"] >= bar["height"] - 1   # the bar on top, the heading below it
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
