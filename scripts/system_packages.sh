@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: chromium (browser tests, driven by Playwright; Playwright's
 # own browser download does not work here), poppler-utils (pdftotext reads PDFs back) and
-# WeasyPrint's Pango. Installs only what is missing; needs root or sudo the first time.
+# WeasyPrint's Pango, gettext (makemessages: the test that the English catalogue is complete).
+# Installs only what is missing; needs root or sudo the first time.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v msgmerge >/dev/null || need+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 # Fonts with Vietnamese glyphs for chromium (screenshots look the same on every machine).
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
