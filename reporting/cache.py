@@ -115,9 +115,11 @@ def _value_changed(sender, instance, **kwargs):
 
 
 def _report_changed(sender, instance, **kwargs):
-    """A report saved or deleted: the version, and its province's sums for the period."""
+    """A report saved or deleted: the version, and its province's sums for the period (not for a
+    draft: no report goes back to draft, so a draft has never counted)."""
     _changed(sender, instance, **kwargs)
-    sums.changed([(instance.period_id, instance.province_id)])
+    if instance.status != Report.Status.DRAFT:
+        sums.changed([(instance.period_id, instance.province_id)])
 
 
 def connect():

@@ -405,11 +405,11 @@ def _day_end(day):
 
 
 def _decimal(value):
-    """A SUM from a raw cursor as the ORM would give it: Decimal with the field's two places
-    (SQLite adds decimals as floats)."""
-    if value is None or isinstance(value, Decimal):
+    """A SUM as Decimal with the field's two places: SQLite adds decimals as floats, so a sum of
+    sums (reporting.sums) and a sum of the values could differ in a far digit without it."""
+    if value is None:
         return value
-    return Decimal(repr(value)).quantize(rollup.TWO)
+    return (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(rollup.TWO)
 
 
 def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
@@ -440,7 +440,7 @@ def _facts(area, indicators, periods, evaluation, statuses, national, as_of):
     for r in sums:
         ind, p = by_id[r["ind"]], period_of[r["per"]]
         row = {"period_province": r["pp"], "child": r["child"], "year": p.year, "kind": p.kind, "code": ind.code,
-               "v": r["v"], "n": r["n"], "d": r["d"]}
+               "v": _decimal(r["v"]), "n": _decimal(r["n"]), "d": _decimal(r["d"])}
         (flows if ind.over_time == Indicator.OverTime.FLOW else trend).append(row)
     stock_kinds = [i.pk for i in indicators if i.over_time == Indicator.OverTime.STOCK]
     stocks = []

@@ -17,7 +17,11 @@ visible at once, whether or not its group has been rebuilt yet.
   current again, so a rebuild never marks as current what it did not read. ``changed(groups)`` touches and, once the transaction commits,
   rebuilds (a few milliseconds for one province's period); a failed rebuild only leaves the
   group to be added up live. ``generate_demo``, ``bootstrap`` and ``manage.py refresh_sums``
-  rebuild every group.
+  rebuild every group (on PostgreSQL under a lock of the whole state table, so that a group a
+  writer creates meanwhile is not summed halfway).
+- Writes of reports and values run in a transaction (the services, the import and the demo data
+  do): in autocommit Django sends ``post_save`` once the row is committed, so for an instant a
+  group would read as fresh with the new row beside its old sums.
 
 The arithmetic is unchanged: these are the same per-group sums the live query brings back,
 and reporting.rollup applies its rules to them (tests/reporting/test_province_sums.py runs
@@ -102,8 +106,13 @@ def _rebuild_some(groups):
         where = f"(period_id, province_id) IN (VALUES {', '.join(['(%s, %s)'] * len(groups))})"
         params = [x for g in groups for x in g]
     summed = ", ".join(["%s"] * len(SUMMED))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    postgresql = connection.vendor == "postgresql"
+    lock = " FOR UPDATE" if postgresql else ""
     with transaction.atomic(), connection.cursor() as cursor:
+        if groups is None and postgresql:
+            # every group, including those a writer creates meanwhile: writers wait until this
+            # commits (their upsert), and this waits for those that have marked a group already
+            cursor.execute(f"LOCK TABLE {state} IN SHARE ROW EXCLUSIVE MODE")
         # a state row for each group (a writer's uncommitted insert makes this wait for it)
         if groups is None:
             cursor.execute(f"INSERT INTO {state} (period_id, province_id, fresh) "
@@ -113,7 +122,9 @@ def _rebuild_some(groups):
             cursor.executemany(f"INSERT INTO {state} (period_id, province_id, fresh) "
                                f"VALUES (%s, %s, %s) ON CONFLICT (period_id, province_id) DO NOTHING",
                                [(period, province, False) for period, province in groups])
-        cursor.execute(f"SELECT id FROM {state}{' WHERE ' + where if where else ''} ORDER BY id{lock}", params)
+        # locked in the order touch() marks them in (no deadlock with a writer of several groups)
+        cursor.execute(f"SELECT id FROM {state}{' WHERE ' + where if where else ''} "
+                       f"ORDER BY period_id, province_id{lock}", params)
         built = len(cursor.fetchall())
         cursor.execute(f"DELETE FROM {sums}{' WHERE ' + where if where else ''}", params)
         r_where = where.replace("(period_id, province_id)", "(r.period_id, r.province_id)")

@@ -146,14 +146,17 @@ def test_submitted_reports_are_summed_apart(users):
     assert (lang_son([Report.Status.APPROVED]), lang_son(both)) == (1, 1 + 3)
 
 
-@pytest.mark.usefixtures("units")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_map")
 def test_touching_outside_a_transaction_does_not_rebuild_halfway():
-    """A report created in autocommit, its values written after: its group is touched, not
+    """A report created in autocommit, its values written after: its group is marked, not
     rebuilt (a rebuild between the two would have summed a report without its values)."""
+    report(THAT_KHE, "2025", HTX_MOI=3)
+    assert not current("2025", "20")
+    assert not connection.run_on_commit          # no rebuild waiting for a commit
     sums.rebuild()
     assert current("2025", "20")
-    sums.changed([(Period.objects.get(code="2025").pk, Area.resolve("20").pk)])
-    assert not current("2025", "20")
+    assert ProvinceSum.objects.get(period__code="2025", indicator__code="HTX_MOI").value == 3
 
 
 def test_an_import_marks_and_rebuilds_its_provinces(tmp_path, django_capture_on_commit_callbacks):
@@ -254,3 +257,56 @@ def test_a_rebuild_never_marks_fresh_what_a_writer_has_not_committed():
     assert not state.fresh or summed == 30
     if connection.vendor == "postgresql":
         assert (state.fresh, summed, errors) == (True, 30, [])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_map")
+def test_a_full_rebuild_and_a_new_group_written_meanwhile():
+    """refresh_sums (bootstrap runs it on a deploy) while an import writes the first report of a
+    province's period: the new group is summed once, never fresh with its sums twice or none.
+    PostgreSQL: the writer waits for the whole rebuild (a lock of the state table)."""
+    report("178", "2024", HTX_MOI=3, on=LAST_OLD_DAY)   # an existing group (2024, Lạng Sơn)
+    sums.rebuild()
+    deleted, go, errors = threading.Event(), threading.Event(), []
+
+    def pause(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith(f"DELETE FROM {connection.ops.quote_name(ProvinceSum._meta.db_table)}"):
+            deleted.set()
+            go.wait(10)
+        return result
+
+    def rebuilder():
+        try:
+            with connections["default"].execute_wrapper(pause):
+                sums.rebuild()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                report(THAT_KHE, "2025", HTX_MOI=5)      # a new group (2025, Lạng Sơn), rebuilt on commit
+        except Exception as exc:                     # SQLite may refuse a writer while another one writes
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=rebuilder), threading.Thread(target=writer)]
+    threads[0].start()
+    assert deleted.wait(10)
+    threads[1].start()
+    threads[1].join(1.0)
+    if connection.vendor == "postgresql":
+        assert threads[1].is_alive()                 # waiting for the rebuild's lock
+    go.set()
+    for t in threads:
+        t.join(20)
+    state = ProvinceSumState.objects.filter(period__code="2025", province=Area.resolve("20")).first()
+    summed = [v for v in ProvinceSum.objects.filter(period__code="2025", province=Area.resolve("20"),
+                                                    indicator__code="HTX_MOI").values_list("value", flat=True)]
+    assert state is None or not state.fresh or summed == [5]
+    if connection.vendor == "postgresql":
+        assert (state.fresh, summed, errors) == (True, [5], [])

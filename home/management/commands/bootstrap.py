@@ -42,4 +42,7 @@ class Command(BaseCommand):
         if demo:
             for step in DEMO_STEPS:
                 step(self.stdout)
-        call_command("refresh_sums", stdout=self.stdout)   # the national sums of what is there
+        try:
+            call_command("refresh_sums", stdout=self.stdout)   # the national sums of what is there
+        except Exception as exc:
+            raise CommandError(f"bootstrap thất bại: {exc}") from exc
