@@ -10,12 +10,15 @@ SQLite it does nothing (its planner has no such statistics to go stale at this s
 from django.db import connection
 
 
-def analyze(*models):
-    """ANALYZE the tables of these models (PostgreSQL); the tables analysed, [] elsewhere."""
+def analyze(*models, vacuum=False):
+    """ANALYZE the tables of these models (PostgreSQL); the tables analysed, [] elsewhere.
+    ``vacuum``: VACUUM (ANALYZE) instead, outside a transaction only — for a small table just
+    rewritten whose index-only scans need its pages marked all-visible (reporting.sums)."""
     if connection.vendor != "postgresql":
         return []
     tables = list(dict.fromkeys(m._meta.db_table for m in models))
+    command = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")
     return tables

@@ -31,8 +31,8 @@ def analysed(monkeypatch):
     """The tables each loader asked to analyse (the real analyze runs too)."""
     asked = []
 
-    def spy(*models):
-        done = db.analyze(*models)
+    def spy(*models, **options):
+        done = db.analyze(*models, **options)
         asked.append(({m._meta.db_table for m in models}, done))
         return done
     for module in ("reporting.importer", "cooperatives.importer", "cooperatives.demo",
@@ -74,3 +74,17 @@ def test_generate_demo_analyses_what_it_filled(analysed):
     tables = set().union(*(t for t, _ in analysed))
     assert {"reporting_reportvalue", "reporting_report", "cooperatives_cooperative"} <= tables
     assert ReportValue.objects.exists() and fresh(Report, ReportValue, Cooperative)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_outside_a_transaction_and_an_analyze_inside_one():
+    """VACUUM (ANALYZE) after a rebuild of the national sums (refresh_sums, in autocommit); in a
+    transaction block, where VACUUM cannot run (generate_demo's), an ANALYZE."""
+    from django.db import transaction
+
+    from reporting.models import ProvinceSum
+
+    expected = ["reporting_provincesum"] if POSTGRES else []
+    assert db.analyze(ProvinceSum, vacuum=True) == expected
+    with transaction.atomic():
+        assert db.analyze(ProvinceSum, vacuum=True) == expected

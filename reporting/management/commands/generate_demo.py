@@ -158,7 +158,8 @@ class Command(BaseCommand):
             groups = province_sums.rebuild()   # the national sums, every group anew
             summed = time.perf_counter() - summed
         # the planner's statistics after a bulk load
-        analyze(Report, ReportValue, ReportTransition, ProvinceSum, ProvinceSumState)
+        analyze(Report, ReportValue, ReportTransition)
+        analyze(ProvinceSum, ProvinceSumState, vacuum=True)   # index-only reads of the sums
         self.stdout.write(f"national sums: {groups:,} provinces × periods rebuilt ({summed:.1f} s)")
         self.stdout.write(f"reports: created {made['reports']:,} ({self._mix(made['statuses'])}), "
                           f"kept {made['kept']:,} existing; values {made['values']:,}; "

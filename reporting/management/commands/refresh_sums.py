@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         start = time.perf_counter()
         built = sums.rebuild()
-        analyze(ProvinceSum, ProvinceSumState)
+        analyze(ProvinceSum, ProvinceSumState, vacuum=True)   # index-only reads of the sums
         total, current = sums.state()
         self.stdout.write(f"refresh_sums: {built:,} provinces × periods rebuilt, {current:,} of {total:,} current "
                           f"({time.perf_counter() - start:.1f} s)")
