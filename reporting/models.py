@@ -111,6 +111,12 @@ class Report(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
+def counting_statuses(include_submitted=False):
+    """The statuses whose figures count: approved, and submitted too when a page asks for them."""
+    S = Report.Status
+    return [S.APPROVED, S.SUBMITTED] if include_submitted else [S.APPROVED]
+
+
 class ReportValue(models.Model):
     """A figure of a report: a count in ``value``, or a ratio's ``numerator``/``denominator``
     (its percentage is computed, never typed)."""

@@ -16,13 +16,9 @@ from plans.models import Allocation, AreaGroup, Indicator, Plan, Target
 from portal.models import Area
 from reporting import rollup
 from reporting import sums as province_sums
-from reporting.models import Period, Report, ReportValue, due_date
+from reporting.models import Period, Report, ReportValue, counting_statuses, due_date
 
 S = Report.Status
-
-
-def counting_statuses(include_submitted=False):
-    return [S.APPROVED, S.SUBMITTED] if include_submitted else [S.APPROVED]
 
 
 # Plans ----------------------------------------------------------------------------------

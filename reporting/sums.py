@@ -14,11 +14,12 @@ visible at once, whether or not its group has been rebuilt yet.
 - ``rebuild(groups)``: under the state rows' lock, sums the groups anew from the reports and
   marks them current. A writer that changes the group meanwhile waits for the lock (its
   change is not committed, so the rebuild did not read it) and then marks the group not
-  current again, so a rebuild never marks as current what it did not read. ``changed(groups)`` touches and, once the transaction commits,
-  rebuilds (a few milliseconds for one province's period); a failed rebuild only leaves the
-  group to be added up live. ``generate_demo``, ``bootstrap`` and ``manage.py refresh_sums``
-  rebuild every group (on PostgreSQL under a lock of the whole state table, so that a group a
-  writer creates meanwhile is not summed halfway).
+  current again, so a rebuild never marks as current what it did not read.
+- ``changed(groups)`` touches and, once the transaction commits, rebuilds (a few milliseconds
+  for one province's period); a failed rebuild only leaves the group to be added up live.
+- ``generate_demo``, ``bootstrap`` and ``manage.py refresh_sums`` rebuild every group (on
+  PostgreSQL under a lock of the whole state table, so that a group a writer creates meanwhile
+  is not summed halfway).
 - Writes of reports and values run in a transaction (the services, the import and the demo data
   do): in autocommit Django sends ``post_save`` once the row is committed, so for an instant a
   group would read as fresh with the new row beside its old sums.
@@ -30,10 +31,9 @@ the hand-computed cases both ways).
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 
-from reporting.models import ProvinceSum, ProvinceSumState, Report, ReportValue
+from reporting.models import ProvinceSum, ProvinceSumState, Report, ReportValue, counting_statuses
 
-S = Report.Status
-SUMMED = (S.APPROVED, S.SUBMITTED)   # the statuses any page counts
+SUMMED = tuple(counting_statuses(include_submitted=True))   # the statuses any page counts
 CHUNK = 300                          # groups per statement
 
 
@@ -57,8 +57,8 @@ def touch(groups):
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {state} (period_id, province_id, fresh) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (period_id, province_id) DO UPDATE SET fresh = %s",
-            [(period, province, False, False) for period, province in groups])
+            f"ON CONFLICT (period_id, province_id) DO UPDATE SET fresh = excluded.fresh",
+            [(period, province, False) for period, province in groups])
 
 
 class _Rebuild:

@@ -210,6 +210,33 @@ def test_an_approval_shows_on_the_next_national_page_and_is_summed(users, client
     assert ">9<" in html.split('data-indicator="THT_MOI"')[1].split("</tr>")[0]
 
 
+def second_waits_for_first(first, second, first_ready, release, errors):
+    """Run ``first`` in a thread until it sets ``first_ready``, then ``second`` in another: whether
+    ``second`` was still waiting a second later. Then set ``release`` and let both end. Each runs
+    on its own connection; what either raises goes to ``errors`` (SQLite may refuse a writer
+    while another one writes)."""
+    def on_its_own_connection(work):
+        def run():
+            try:
+                work()
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                connections.close_all()
+        return threading.Thread(target=run)
+
+    threads = [on_its_own_connection(first), on_its_own_connection(second)]
+    threads[0].start()
+    assert first_ready.wait(10)
+    threads[1].start()
+    threads[1].join(1.0)
+    waited = threads[1].is_alive()
+    release.set()
+    for t in threads:
+        t.join(20)
+    return waited
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("committed_map")
 def test_a_rebuild_never_marks_fresh_what_a_writer_has_not_committed():
@@ -225,33 +252,15 @@ def test_a_rebuild_never_marks_fresh_what_a_writer_has_not_committed():
     marked, release, errors = threading.Event(), threading.Event(), []
 
     def writer():
-        try:
-            with transaction.atomic():
-                ReportValue.objects.filter(pk=value.pk).update(value=30)
-                sums.touch([group])           # (no rebuild of its own on commit: only the other one)
-                marked.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            ReportValue.objects.filter(pk=value.pk).update(value=30)
+            sums.touch([group])           # (no rebuild of its own on commit: only the other one)
+            marked.set()
+            release.wait(10)
 
-    def rebuilder():
-        try:
-            sums.rebuild([group])
-        except Exception as exc:              # SQLite may refuse a writer while another one writes
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=writer), threading.Thread(target=rebuilder)]
-    threads[0].start()
-    assert marked.wait(10)
-    threads[1].start()
-    threads[1].join(1.0)
+    waited = second_waits_for_first(writer, lambda: sums.rebuild([group]), marked, release, errors)
     if connection.vendor == "postgresql":
-        assert threads[1].is_alive()          # waiting for the writer's row lock
-    release.set()
-    for t in threads:
-        t.join(20)
+        assert waited                     # the rebuild waited for the writer's row lock
     state = ProvinceSumState.objects.get(period_id=group[0], province_id=group[1])
     summed = ProvinceSum.objects.get(period_id=group[0], province_id=group[1], indicator__code="HTX_MOI").value
     assert not state.fresh or summed == 30
@@ -277,33 +286,16 @@ def test_a_full_rebuild_and_a_new_group_written_meanwhile():
         return result
 
     def rebuilder():
-        try:
-            with connections["default"].execute_wrapper(pause):
-                sums.rebuild()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with connections["default"].execute_wrapper(pause):
+            sums.rebuild()
 
     def writer():
-        try:
-            with transaction.atomic():
-                report(THAT_KHE, "2025", HTX_MOI=5)      # a new group (2025, Lạng Sơn), rebuilt on commit
-        except Exception as exc:                     # SQLite may refuse a writer while another one writes
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            report(THAT_KHE, "2025", HTX_MOI=5)      # a new group (2025, Lạng Sơn), rebuilt on commit
 
-    threads = [threading.Thread(target=rebuilder), threading.Thread(target=writer)]
-    threads[0].start()
-    assert deleted.wait(10)
-    threads[1].start()
-    threads[1].join(1.0)
+    waited = second_waits_for_first(rebuilder, writer, deleted, go, errors)
     if connection.vendor == "postgresql":
-        assert threads[1].is_alive()                 # waiting for the rebuild's lock
-    go.set()
-    for t in threads:
-        t.join(20)
+        assert waited                                # the writer waited for the rebuild's lock
     state = ProvinceSumState.objects.filter(period__code="2025", province=Area.resolve("20")).first()
     summed = [v for v in ProvinceSum.objects.filter(period__code="2025", province=Area.resolve("20"),
                                                     indicator__code="HTX_MOI").values_list("value", flat=True)]
