@@ -1,0 +1,306 @@
+"""Backups that restore (portal.backup, docs/backup.md): a demo portal is backed up, restored
+into another, empty database and media folder, and gives the same figures (progress of Lạng Sơn
+and of the country), the same users and password hashes, the same attachment bytes. A damaged
+file, a non-empty target, newer migrations, another engine are refused with nothing written.
+
+pg_dump cannot see what a test's open transaction wrote, so the real commands run as
+subprocesses on databases made for this module: fresh PostgreSQL databases on the suite's
+server (dropped afterwards) when the suite runs on PostgreSQL, SQLite files otherwise. The demo
+portal is bootstrapped and backed up once for the module."""
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from portal import backup
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = settings.DATABASES["default"]
+POSTGRES = "postgresql" in DEFAULT["ENGINE"]
+MARK = "@@"
+ATTACHMENT = b"%PDF-1.4\n% bi\xc3\xaan b\xe1\xba\xa3n h\xe1\xbb\x8dp\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+ADD_ATTACHMENT = f"""
+from django.core.files.base import ContentFile
+from reporting.models import Activity, ActivityAttachment
+data = {ATTACHMENT!r}
+attachment = ActivityAttachment(activity=Activity.objects.order_by("pk").first(), name="bien-ban.pdf",
+                                content_type="application/pdf", size=len(data))
+attachment.file.save("bien-ban.pdf", ContentFile(data), save=True)
+print({MARK!r} + attachment.file.name)
+"""
+USERS = f"""
+import json
+from portal.models import User
+print({MARK!r} + json.dumps(sorted(User.objects.values_list("username", "password"))))
+"""
+
+
+class Databases:
+    """Fresh databases on the suite's backend: URLs; their tables counted; dropped at the end."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.made = []
+        self.server = {"host": DEFAULT["HOST"] or None, "port": DEFAULT["PORT"] or None,
+                       "user": DEFAULT["USER"] or None, "password": DEFAULT["PASSWORD"] or None}
+
+    def new(self, role):
+        name = f"backup_{role}_{secrets.token_hex(4)}"
+        self.made.append(name)
+        if not POSTGRES:
+            return f"sqlite:///{self.folder / (name + '.sqlite3')}"
+        self._run(f'CREATE DATABASE "{name}"')
+        credentials = quote(DEFAULT["USER"] or "", safe="")
+        if DEFAULT["PASSWORD"]:
+            credentials += ":" + quote(DEFAULT["PASSWORD"], safe="")
+        return f"postgres://{credentials}@{DEFAULT['HOST'] or 'localhost'}:{DEFAULT['PORT'] or 5432}/{name}"
+
+    def tables(self, url):
+        name = url.rsplit("/", 1)[-1]
+        if not POSTGRES:
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                return 0
+            with sqlite3.connect(path) as db:
+                count = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            db.close()
+            return count
+        import psycopg2
+
+        db = psycopg2.connect(dbname=name, **self.server)
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")
+                return cursor.fetchone()[0]
+        finally:
+            db.close()
+
+    def drop_all(self):
+        if POSTGRES:
+            for name in self.made:
+                self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _run(self, sql):
+        import psycopg2
+
+        db = psycopg2.connect(dbname="postgres", **self.server)
+        db.autocommit = True
+        try:
+            with db.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            db.close()
+
+
+def manage(url, media, *args, check=True, **env):
+    """manage.py ARGS on the database URL with MEDIA_ROOT=media; its own cache, in memory (a shared
+    one would answer the restored portal with the source's figures)."""
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(media), "DJANGO_DEBUG": "1",
+                   "CACHE_URL": "locmemcache://backup-test", **env}
+    if "PG_BIN_DIR" not in env:
+        environment.pop("PG_BIN_DIR", None)
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=300)
+    if check:
+        assert done.returncode == 0, f"manage.py {args[0]}: {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def answer(done):
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
+    return line[len(MARK):]
+
+
+def portal_state(url, media):
+    """What must survive: the progress figures of Lạng Sơn and the country, the users."""
+    return {"progress 20": json.loads(manage(url, media, "progress", "20", "--milestone", "2025", "--json").stdout),
+            "progress VN": json.loads(manage(url, media, "progress", "VN", "--milestone", "2025", "--json").stdout),
+            "users": json.loads(answer(manage(url, media, "shell", "--no-imports", "-c", USERS)))}
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory):
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="module")
+def source(databases, tmp_path_factory):
+    """The demo portal with one attachment, its state, and its backup (made once)."""
+    folder = tmp_path_factory.mktemp("source")
+    url, media = databases.new("src"), folder / "media"
+    media.mkdir()
+    started = time.monotonic()
+    manage(url, media, "bootstrap", "--demo")
+    bootstrapped = time.monotonic()
+    attachment = answer(manage(url, media, "shell", "--no-imports", "-c", ADD_ATTACHMENT))
+    state = portal_state(url, media)
+    made = time.monotonic()
+    done = manage(url, media, "backup", str(folder / "backup"))
+    print(f"\nbootstrap --demo {bootstrapped - started:.1f} s; backup {time.monotonic() - made:.1f} s: "
+          f"{done.stdout.strip()}")
+    return {"url": url, "media": media, "attachment": attachment, "state": state, "backup": folder / "backup",
+            "summary": done.stdout}
+
+
+def copy_of_backup(source, tmp_path):
+    copy = tmp_path / "backup"
+    shutil.copytree(source["backup"], copy)
+    return copy
+
+
+def refused(databases, tmp_path, backup_dir, message):
+    """A restore of backup_dir into a fresh database and media folder fails with the message on
+    stderr, and writes nothing into either."""
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(backup_dir), check=False)
+    assert done.returncode != 0 and message in done.stderr, done.stderr
+    assert done.stdout == ""
+    assert databases.tables(url) == 0
+    assert not media.exists() or not any(media.iterdir())
+    return done.stderr
+
+
+# The round trip -------------------------------------------------------------------------------
+
+def test_a_restored_backup_gives_the_same_figures_users_and_files(source, databases, tmp_path):
+    assert source["summary"].startswith(f"Đã sao lưu vào {source['backup']}: 3 tệp")
+    manifest = json.loads((source["backup"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == ("postgresql" if POSTGRES else "sqlite")
+    assert set(manifest["files"]) == {"database.dump" if POSTGRES else "database.sqlite3", "media.tar"}
+    assert manifest["code"]["version"]
+    assert manifest["migrations"]["portal"]["latest"] == manifest["migrations"]["portal"]["applied"][-1]
+    assert manifest["counts"]["portal.User"] == len(source["state"]["users"]) == 5
+    assert manifest["counts"]["reporting.ActivityAttachment"] == 1 and manifest["media"]["files"] == 1
+
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(source["backup"]))
+    assert done.stdout.startswith(f"Đã phục hồi từ {source['backup']}") and "5 người dùng" in done.stdout
+    assert portal_state(url, media) == source["state"]
+    assert (media / source["attachment"]).read_bytes() == ATTACHMENT
+    assert sorted(p.relative_to(media) for p in media.rglob("*")) == sorted(
+        p.relative_to(source["media"]) for p in source["media"].rglob("*"))
+
+
+# The refusals ---------------------------------------------------------------------------------
+
+def test_a_damaged_file_is_refused(source, databases, tmp_path):
+    copy = copy_of_backup(source, tmp_path)
+    dump = copy / ("database.dump" if POSTGRES else "database.sqlite3")
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    dump.write_bytes(bytes(data))
+    refused(databases, tmp_path, copy, f"Tệp {dump.name} bị hỏng")
+
+
+def test_a_damaged_media_archive_is_refused(source, databases, tmp_path):
+    copy = copy_of_backup(source, tmp_path)
+    with open(copy / "media.tar", "ab") as tar:
+        tar.write(b"\0")
+    refused(databases, tmp_path, copy, "Tệp media.tar bị hỏng")
+
+
+def test_a_backup_without_its_manifest_is_refused(source, databases, tmp_path):
+    copy = copy_of_backup(source, tmp_path)
+    (copy / "manifest.json").unlink()
+    refused(databases, tmp_path, copy, "không phải một bản sao lưu hoàn chỉnh")
+    (copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    refused(databases, tmp_path, copy, "Không đọc được")
+
+
+def test_migrations_newer_than_the_code_are_refused(source, databases, tmp_path):
+    copy = copy_of_backup(source, tmp_path)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["migrations"]["portal"]["applied"].append("9999_from_newer_code")
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    message = refused(databases, tmp_path, copy, "tạo bởi phiên bản mới hơn")
+    assert "portal.9999_from_newer_code" in message
+
+
+def test_a_backup_of_the_other_engine_is_refused(source, databases, tmp_path):
+    copy = copy_of_backup(source, tmp_path)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["engine"] = "sqlite" if POSTGRES else "postgresql"
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    refused(databases, tmp_path, copy, "chỉ phục hồi được vào cùng loại cơ sở dữ liệu")
+
+
+def test_a_database_that_is_not_empty_is_refused(source, tmp_path):
+    media = tmp_path / "media"
+    done = manage(source["url"], media, "restore", str(source["backup"]), check=False)
+    assert done.returncode != 0 and "Cơ sở dữ liệu đích không trống" in done.stderr, done.stderr
+    assert "migration đã áp dụng" in done.stderr
+    assert not media.exists() or not any(media.iterdir())
+
+
+def test_a_media_folder_that_is_not_empty_is_refused(source, databases, tmp_path):
+    url, media = databases.new("dst"), tmp_path / "media"
+    media.mkdir()
+    (media / "ghi-chu.txt").write_text("của người vận hành", encoding="utf-8")
+    done = manage(url, media, "restore", str(source["backup"]), check=False)
+    assert done.returncode != 0 and "không trống" in done.stderr, done.stderr
+    assert databases.tables(url) == 0
+    assert [p.name for p in media.iterdir()] == ["ghi-chu.txt"]
+
+
+def test_a_backup_is_not_written_into_a_folder_that_has_files(source, tmp_path):
+    (tmp_path / "old.txt").write_text("x", encoding="utf-8")
+    done = manage(source["url"], source["media"], "backup", str(tmp_path), check=False)
+    assert done.returncode != 0 and "đã có tệp" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="pg_dump is PostgreSQL's")
+def test_a_pg_dump_older_than_the_server_is_refused(source, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pg_dump"
+    fake.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    target = tmp_path / "backup"
+    done = manage(source["url"], source["media"], "backup", str(target), check=False, PG_BIN_DIR=str(bin_dir))
+    assert done.returncode != 0, done.stdout
+    assert "pg_dump 9 cũ hơn máy chủ PostgreSQL" in done.stderr and "postgresql-client-" in done.stderr
+    assert not target.exists()
+
+
+# The plain functions ----------------------------------------------------------------------------
+
+def test_the_client_major_version_is_read_from_its_banner():
+    assert backup.pg_major("pg_dump (PostgreSQL) 16.4 (Debian 16.4-1.pgdg120+1)\n") == 16
+    assert backup.pg_major("pg_restore (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)") == 15
+    assert backup.pg_major("pg_dump (PostgreSQL) 9.6.24") == 9
+
+
+def test_the_client_must_be_as_new_as_the_server():
+    backup.check_pg_client("pg_dump", 16, 160004)
+    backup.check_pg_client("pg_dump", 17, 160004)   # newer dumps older servers
+    with pytest.raises(backup.BackupError, match="pg_dump 15 cũ hơn máy chủ PostgreSQL 16: cài postgresql-client-16"):
+        backup.check_pg_client("pg_dump", 15, 160004)
+
+
+def test_an_older_backup_is_accepted_and_names_what_to_migrate():
+    known = {("portal", "0001_initial"): [], ("portal", "0002_more"): [], ("jobs", "0001_initial"): []}
+    older = {"portal": {"latest": "0001_initial", "applied": ["0001_initial"]}}
+    assert backup.check_migrations(older, known) == ["jobs.0001_initial", "portal.0002_more"]
+    same = {"portal": {"applied": ["0001_initial", "0002_more"]}, "jobs": {"applied": ["0001_initial"]}}
+    assert backup.check_migrations(same, known) == []
+    with pytest.raises(backup.BackupError, match="1 migration mà mã nguồn này không có"):
+        backup.check_migrations({"portal": {"applied": ["0003_newer"]}}, known)
+
+
+def test_migrations_a_squashed_one_replaced_are_known():
+    known = {("portal", "0001_squashed_0003"): [("portal", "0001_initial"), ("portal", "0002_a"), ("portal", "0003_b")]}
+    old = {"portal": {"applied": ["0001_initial", "0002_a", "0003_b"]}}
+    assert backup.check_migrations(old, known) == []
+    assert backup.check_migrations({"portal": {"applied": ["0001_initial"]}}, known) == ["portal.0001_squashed_0003"]
