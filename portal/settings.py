@@ -4,21 +4,29 @@ Production (docker-compose.yml, README "Production"): DJANGO_DEBUG=0, DJANGO_SEC
 DJANGO_ALLOWED_HOSTS and DATABASE_URL=postgres://... are required; secure cookies and HSTS then
 default on; DJANGO_BEHIND_TLS_PROXY=1 only when a TLS proxy sets X-Forwarded-Proto/-Host.
 """
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from portal.secret_key import secret_key_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; absent on most machines
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG and not env.bool("DJANGO_ALLOW_DEV_KEY", default=True):
-        raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - dev fallback
+# A server says it is one with DJANGO_DEBUG=0 (docker-compose.yml does, README "Production"):
+# then `bootstrap --demo` refuses, since its accounts' password is printed in the README. Without
+# DJANGO_DEBUG the settings are a laptop's (DEBUG off, the embedded SQLite default), on which the
+# command-line contracts, `bootstrap --demo` among them, keep working with no environment at all.
+DECLARED_PRODUCTION = not DEBUG and "DJANGO_DEBUG" in os.environ
+# No key is built in: DJANGO_SECRET_KEY, or else a random key made once and kept in
+# DJANGO_SECRET_KEY_FILE (mode 600), as self-hosted projects do. Every process of one machine
+# then signs with the same key; replicas on several machines need DJANGO_SECRET_KEY (compose).
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or secret_key_from_file(
+    env.path("DJANGO_SECRET_KEY_FILE", default=BASE_DIR / ".secret_key"))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -114,12 +122,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed log-ins: 5 tries per user name and address, then 15 minutes' wait.
+# Failed log-ins: 5 tries per user name and address, then 15 minutes' wait. The address is the
+# client's (portal/proxy.py): behind DJANGO_BEHIND_TLS_PROXY, the one the trusted proxies appended
+# to X-Forwarded-For (DJANGO_TRUSTED_PROXY_COUNT of them, 1 by default: Caddy); otherwise the
+# connection's, and X-Forwarded-For is ignored, so forging it never dodges the lock-out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip"
 
 # Vietnamese first; English through Django's i18n.
 LANGUAGE_CODE = "vi"
@@ -155,6 +167,9 @@ BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many proxies in front of the portal append to X-Forwarded-For (Caddy alone: 1; the agency's
+# load balancer then Caddy: 2). Read only behind DJANGO_BEHIND_TLS_PROXY.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1) if BEHIND_TLS_PROXY else 0
 # Off by default: many intranets have no TLS. Behind HTTPS (docker-compose) set it to 1.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 # Secure (HTTPS-only) cookies whenever DEBUG is off; DJANGO_SECURE_COOKIES=0 only for a plain-http
@@ -213,6 +228,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    # a refused request (403) is one line, not a traceback: a probe makes thousands
+    "filters": {"refusal_one_line": {"()": "portal.logs.RefusalOneLine"}},
+    "loggers": {"django.request": {"filters": ["refusal_one_line"]},
+                "django.security": {"filters": ["refusal_one_line"]}},
 }
 
 # Uploaded spreadsheets are measured before they are parsed (portal/spreadsheet_limits.py): the
@@ -226,7 +245,8 @@ ACTIVITY_ATTACHMENT_MAX_MB = env.int("ACTIVITY_ATTACHMENT_MAX_MB", default=5)
 # Background jobs (jobs/): Django's task framework as backported to 5.2 (django-tasks) with its
 # database queue (django-tasks-db): `python manage.py db_worker` runs them, on SQLite or PostgreSQL,
 # as many workers on as many machines as wanted. JOBS_IMMEDIATE=1 runs them inside the request.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+# `jobs` first: its db_worker (which also fails the jobs of dead workers) replaces django-tasks-db's.
+INSTALLED_APPS += ["jobs", "django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
                      if env.bool("JOBS_IMMEDIATE", default=False) else "django_tasks_db.DatabaseBackend"}}
 # An import or export of more rows than this runs as a job; smaller ones stay in the request.
@@ -252,6 +272,8 @@ JOB_RESULT_MAX_AGE_HOURS = env.int("JOB_RESULT_MAX_AGE_HOURS", default=24)
 # killed) is shown as failed, and what it was writing was never committed.
 JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)
+# The worker looks for such jobs at its start and this often (as do `manage.py daily` and the jobs pages).
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=30)
 # A job queued longer than this with no worker taking it makes the queue's health check fail.
 JOB_QUEUE_MAX_WAIT_SECONDS = env.int("JOB_QUEUE_MAX_WAIT_SECONDS", default=600)
 # The read-only API (api/, /api/v1/): personal tokens (Authorization: Token …), JSON only,
@@ -269,6 +291,8 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "UNICODE_JSON": True,
     "EXCEPTION_HANDLER": "api.exceptions.vietnamese_exception_handler",
+    # the API's throttle counts per client address as the log-in lock-out does (portal/proxy.py)
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Cổng theo dõi Đề án 01",
