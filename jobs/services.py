@@ -17,13 +17,15 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.dispatch import Signal
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from django.utils.module_loading import import_string
+from django_tasks.base import TaskResultStatus
 
 from jobs.models import Job
 
@@ -32,6 +34,11 @@ logger = logging.getLogger(__name__)
 STALE_ERROR = ("Tiến trình xử lý đã dừng giữa chừng (máy chủ khởi động lại hoặc hết bộ nhớ); "
                "không có dữ liệu nào được ghi. Hãy chạy lại.")
 UNEXPECTED_ERROR = "Lỗi không mong đợi khi xử lý; không có dữ liệu nào được ghi. Hãy báo cho quản trị hệ thống."
+
+
+# Sent with ``job`` when a job was failed because its worker died (mark_stale). The layer above
+# connects to it (home/apps.py): jobs itself knows no notifications.
+job_failed = Signal()
 
 
 class JobFailed(Exception):
@@ -143,10 +150,38 @@ class _Heartbeat:
 
 
 def mark_stale():
-    """Running jobs whose heartbeat stopped (their worker died) are failed."""
-    limit = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
-    return Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=limit).update(
-        state=Job.State.FAILED, error=_(STALE_ERROR), finished_at=timezone.now())
+    """Jobs whose worker died are failed, their queue row with them, and their owner is told.
+
+    A running job whose heartbeat stopped for JOB_STALE_SECONDS (its worker was killed: SIGKILL,
+    out of memory, a machine lost) and a queued job whose queue row a worker claimed that long
+    ago without ever starting it. Called by the worker at its start and every JOB_SWEEP_SECONDS
+    (jobs/management/commands/db_worker.py), by `manage.py daily`, and by the jobs pages. Each
+    job is failed by one caller only (the conditional update), so its owner is told once
+    (the ``job_failed`` signal; home/apps.py turns it into a notification). Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    running = Job.objects.filter(state=Job.State.RUNNING).filter(
+        models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, started_at__lt=limit))
+    claimed = {str(i) for i in DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=limit).values_list("id", flat=True)}
+    never_started = Job.objects.filter(state=Job.State.QUEUED, task_id__in=claimed) if claimed else Job.objects.none()
+    failed = []
+    for job in [*running.select_related("owner"), *never_started.select_related("owner")]:
+        if Job.objects.filter(pk=job.pk, state=job.state).update(
+                state=Job.State.FAILED, error=_(STALE_ERROR), finished_at=now):
+            failed.append(job)
+    queue_rows = [job.task_id for job in failed if job.task_id]
+    if queue_rows:
+        DBTaskResult.objects.filter(id__in=queue_rows, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=now, exception_class_path="jobs.services.WorkerLost",
+            traceback="The worker running this task stopped (its job's heartbeat went silent).")
+    for job in failed:
+        job.state, job.error, job.finished_at = Job.State.FAILED, _(STALE_ERROR), now
+        logger.warning("job %s (%s) failed: its worker stopped", job.pk, job.kind)
+        job_failed.send(sender=Job, job=job)
+    return len(failed)
 
 
 def purge_expired():

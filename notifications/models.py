@@ -16,6 +16,7 @@ class Notification(models.Model):
         REPORT_APPROVED = "report_approved", _("Báo cáo được duyệt")
         DOCUMENT_ISSUED = "document_issued", _("Văn bản ban hành")
         REMINDER = "reminder", _("Nhắc hạn báo cáo")
+        JOB_FAILED = "job_failed", _("Công việc nền thất bại")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications", verbose_name=_("người nhận"))

@@ -96,6 +96,14 @@ def rebuild(groups=None):
     return _rebuild_some(None)
 
 
+def rebuild_stale():
+    """Rebuild every group not marked fresh: one whose commit-time rebuild failed (a database
+    restarting, a deadlock victim) would otherwise be added up live for good. `manage.py daily`
+    runs it. Returns (groups found stale, groups built)."""
+    stale = list(ProvinceSumState.objects.filter(fresh=False).values_list("period_id", "province_id"))
+    return len(stale), rebuild(stale) if stale else 0
+
+
 def _rebuild_some(groups):
     if groups == []:
         return 0

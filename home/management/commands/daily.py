@@ -1,8 +1,10 @@
 """python manage.py daily — the portal's daily maintenance, for cron (README, "Production"):
 recomputes the cooperatives' classifications (a manager's term ending changes them without any
 edit), deletes the browser-import uploads previewed but never confirmed, once older than
-IMPORT_UPLOAD_MAX_AGE_HOURS (24 by default), and sends the reminders of reports coming due
-(`send_reminders`, once each). It lives in the home app because it composes several apps."""
+IMPORT_UPLOAD_MAX_AGE_HOURS (24 by default), sends the reminders of reports coming due
+(`send_reminders`, once each), rebuilds the national sums of any province and period left not
+fresh (a rebuild that failed at commit), and fails the background jobs whose worker died
+(their owners are notified). It lives in the home app because it composes several apps."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -10,11 +12,14 @@ from django.utils import timezone
 from cooperatives.services import refresh_classification
 from cooperatives.uploads import delete_abandoned_uploads
 from home.reminders import send_reminders
+from jobs.services import mark_stale
+from reporting import sums
 
 
 class Command(BaseCommand):
     help = ("Việc hằng ngày: tính lại phân loại Đề án của mọi HTX/THT; xóa các tệp nhập Excel "
-            "đã xem trước nhưng không xác nhận, quá IMPORT_UPLOAD_MAX_AGE_HOURS giờ; nhắc hạn báo cáo.")
+            "đã xem trước nhưng không xác nhận, quá IMPORT_UPLOAD_MAX_AGE_HOURS giờ; nhắc hạn báo cáo; "
+            "tính lại tổng số liệu chưa cập nhật; đánh dấu thất bại công việc nền bị bỏ dở.")
 
     def handle(self, *args, **options):
         changed = refresh_classification()
@@ -23,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(f"uploads: deleted {deleted} (older than {settings.IMPORT_UPLOAD_MAX_AGE_HOURS} h)")
         reminders, sent = send_reminders(timezone.localdate())
         self.stdout.write(f"reminders: due {reminders}, sent {sent}")
+        stale, built = sums.rebuild_stale()
+        self.stdout.write(f"sums: {stale} not fresh, rebuilt {built}")
+        self.stdout.write(f"jobs: {mark_stale()} left running by a stopped worker, marked failed")
