@@ -12,6 +12,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("bắt đầu bằng"), max_length=8, editable=False)  # to recognise it, not to use it
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    # api.tokens.password_mark of the password the token was made under: it ends with that password
+    password_mark = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mã truy cập API")
