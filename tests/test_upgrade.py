@@ -235,8 +235,9 @@ def upgrade(tmp_path_factory):
     with fresh_database(folder) as (url, backend):
         env = {key: value for key, value in os.environ.items()
                if key not in ("PYTHONPATH", "CACHE_URL", "DJANGO_SETTINGS_MODULE")}
+        # a key of its own: without one the current code would keep a new key file in the tree
         env.update(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(folder / "media"), DJANGO_DEBUG="1",
-                   PYTHONDONTWRITEBYTECODE="1")
+                   DJANGO_SECRET_KEY=secrets.token_urlsafe(50), PYTHONDONTWRITEBYTECODE="1")
         manage = Runner(env)
 
         def progress(tree, area, label):
