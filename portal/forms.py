@@ -23,6 +23,16 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Tài khoản này đã bị vô hiệu hóa."),
     }
 
+    def clean_username(self):
+        """Django's log-in form sets the field's max_length but never checks it on the server: a
+        name longer than any account's reached the lock-out's 255-character column (a 500). No
+        account has such a name, so it is simply a wrong log-in, and nothing is recorded."""
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > User._meta.get_field("username").max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                        params={"username": self.username_field.verbose_name})
+        return username
+
 
 class AreaPickerWidget(forms.TextInput):
     """A text box that static/js/area-picker.js turns into a search-as-you-type list (Tom

@@ -89,7 +89,7 @@ def map_unit(request, pk):
 def area_search(request):
     """The area pickers' suggestions (portal.area_search) as JSON: ?q=hoa tham&level=1,3&era=
     current|old|all; only the user's scope, or the whole (public) map with scope=0."""
-    levels = [int(v) for v in request.GET.get("level", "").split(",") if v.strip().isdigit()]
+    levels = [int(v) for v in request.GET.get("level", "").split(",") if v.strip().isascii() and v.strip().isdigit()]  # not "²"
     era = request.GET.get("era", "all")
     user = None if request.GET.get("scope") == "0" else request.user
     results = search_areas(request.GET.get("q", "")[:100], user=user, levels=levels,

@@ -147,7 +147,11 @@ def task_status_set(request, pk):
     plan = _plan(request, pk)
     user = request.user
     require_role(user, data_entry=True)
-    task = get_object_or_404(Task, group__plan=plan, pk=request.POST.get("task"))
+    task_id = request.POST.get("task", "")
+    if not (task_id.isascii() and task_id.isdigit()):   # a tampered form: "abc", "²"
+        messages.error(request, _("Tình trạng hoặc kỳ không hợp lệ."))
+        return redirect("task_list", plan.pk)
+    task = get_object_or_404(Task, group__plan=plan, pk=int(task_id))
     period = get_object_or_404(Period, code=request.POST.get("period"))
     status = request.POST.get("status")
     if status not in TaskStatus.Status.values or period.code not in due_period_codes(task):

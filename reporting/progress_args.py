@@ -44,6 +44,15 @@ def parse_milestone(text):
     return int(text)
 
 
+# An as-of day outside these years is refused: 9999-12-31 overflows the date arithmetic (the end
+# of its day, the periods after it). The page, the API and the command all read it here.
+AS_OF_YEARS = (1900, 2100)
+
+
+def as_of_in_range(day):
+    return AS_OF_YEARS[0] <= day.year <= AS_OF_YEARS[1]
+
+
 def parse_as_of(text):
     if text is None:
         return None
@@ -51,9 +60,13 @@ def parse_as_of(text):
     if not (re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text) or re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text)):
         raise ProgressArgumentError(f"Ngày “{text}” không hợp lệ: ghi YYYY-MM-DD hoặc dd/mm/yyyy")
     try:
-        return parse_date(text)
+        day = parse_date(text)
     except Invalid as exc:
         raise ProgressArgumentError(f"Ngày “{text}” không hợp lệ: {exc}") from None
+    if not as_of_in_range(day):
+        raise ProgressArgumentError(f"Ngày “{text}” không hợp lệ: ghi một ngày từ năm {AS_OF_YEARS[0]} "
+                                    f"đến năm {AS_OF_YEARS[1]}")
+    return day
 
 
 def resolve_area(text, day):

@@ -21,6 +21,7 @@ from portal.models import Area
 from portal.scoping import can_see_area, require_area
 from reporting import progress_tables, rollup
 from reporting.cache import cached_page, cached_progress
+from reporting.progress_args import as_of_in_range
 from reporting.selectors import covering_plans, default_plan, plan_milestones, target_milestones
 from reporting.tasks import rollup_for_progress
 
@@ -28,9 +29,6 @@ STATUS_CLASS = rollup.STATUS_CLASS
 def area_groups_url(area):
     """Where administrators set the area groups of a province's units."""
     return reverse("plans:area_groups", args=[area.code])
-
-
-AS_OF_YEARS = (1900, 2100)
 
 
 def _area(request, code):
@@ -63,7 +61,7 @@ def parse_request(request, area):
         milestone = min((m for m in milestones if m >= datetime.date.today().year), default=milestones[-1])
     try:
         as_of = datetime.date.fromisoformat(request.GET["ngay"]) if request.GET.get("ngay") else None
-        if as_of is not None and not AS_OF_YEARS[0] <= as_of.year <= AS_OF_YEARS[1]:
+        if as_of is not None and not as_of_in_range(as_of):
             raise ValueError(as_of)  # 9999-12-31 would overflow the date arithmetic
     except ValueError:
         as_of = None
