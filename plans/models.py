@@ -3,6 +3,8 @@
 A target is kept as written: its form (range, at least, about, ...), its numbers and its
 wording; plans.targets holds the rules that read it.
 """
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import Truncator
@@ -12,7 +14,31 @@ from simple_history.models import HistoricalRecords
 from portal.models import Area
 
 
-class Indicator(models.Model):
+class Seeded(models.Model):
+    """A record bootstrap may have loaded from plans/seeds (docs/seeds.md). ``seed`` holds the
+    seed files' values for the fields the loader writes, null on a record an administrator
+    made: the source's own figures stay readable after an edit, and bootstrap tells an edited
+    record (values differ from ``seed``) from one it may still correct."""
+
+    seed = models.JSONField(_("giá trị theo văn bản gốc"), null=True, blank=True, editable=False)
+    seed_fields = ""   # the name of the loader's field list (plans.loader)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def seed_edits(self):
+        """The fields whose values differ from the seed's ([]: as written), None for a record an
+        administrator made."""
+        from plans import loader
+
+        if self.seed is None:
+            return None
+        fields = getattr(loader, self.seed_fields)
+        return loader.differences(loader.seed_part(self.seed, fields), loader.current_values(self, fields))
+
+
+class Indicator(Seeded):
     class Kind(models.TextChoices):
         COUNT = "count", _("Số lượng")
         RATIO = "ratio", _("Tỷ lệ")
@@ -31,6 +57,7 @@ class Indicator(models.Model):
     in_catalog = models.BooleanField(_("thuộc danh mục chung"), default=False,
                                      help_text=_("Chỉ tiêu của DOMAIN.md §4, dùng trong mọi kế hoạch Đề án 01."))
     order = models.PositiveSmallIntegerField(default=100)
+    seed_fields = "INDICATOR_FIELDS"
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -46,7 +73,7 @@ class Indicator(models.Model):
         return self.short_name or self.code
 
 
-class Plan(models.Model):
+class Plan(Seeded):
     class Kind(models.TextChoices):
         DE_AN = "de_an", _("Đề án")
         NATIONAL = "national", _("Kế hoạch toàn quốc của Hội")
@@ -92,6 +119,7 @@ class Plan(models.Model):
     source_file = models.CharField(_("nguồn"), max_length=80, blank=True,
                                    help_text=_("Tệp trong shared/seeds mà dữ liệu được chép từ đó."))
     updated_at = models.DateTimeField(auto_now=True)
+    seed_fields = "PLAN_FIELDS"
 
     area_scope = "area"
     scope_includes_ancestors = True  # a commune officer reads the plans that cover her commune
@@ -122,6 +150,24 @@ class Plan(models.Model):
         return self.year_start <= year <= self.year_end
 
     @property
+    def seed_changes(self):
+        """[(field name, the seed's value)] of what an administrator changed; [] as written,
+        None for a plan an administrator made. For the plan page's "đã sửa — văn bản gốc: …"."""
+        from plans.loader import shown
+
+        edits = self.seed_edits
+        if edits is None:
+            return None
+        out = []
+        for name in edits:
+            value = self.seed.get(name)
+            if name in ("area", "based_on") and value is not None:
+                model = Area if name == "area" else Plan
+                value = str(model.objects.filter(pk=value).first() or value)
+            out.append((self._meta.get_field(name).verbose_name, shown(value)))
+        return out
+
+    @property
     def legal_basis_lines(self):
         return [line for line in self.legal_basis.splitlines() if line.strip()]
 
@@ -138,13 +184,14 @@ def _is_month_day(value):
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
-class TaskGroup(models.Model):
+class TaskGroup(Seeded):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     section = models.CharField(_("mục"), max_length=20, blank=True)
     title = models.CharField(_("nhóm nhiệm vụ"), max_length=400)
     agencies = models.TextField(_("cơ quan thực hiện"), blank=True, help_text=_("Mỗi cơ quan một dòng."))
     body = models.TextField(_("nội dung"), blank=True)
+    seed_fields = "GROUP_FIELDS"
 
     class Meta:
         verbose_name = _("nhóm nhiệm vụ")
@@ -160,7 +207,7 @@ class TaskGroup(models.Model):
         return [a for a in self.agencies.splitlines() if a.strip()]
 
 
-class Target(models.Model):
+class Target(Seeded):
     class Form(models.TextChoices):
         NUMBER = "number", _("Con số")
         AT_LEAST = "at_least", _("Ít nhất / tối thiểu")
@@ -185,6 +232,7 @@ class Target(models.Model):
                                   help_text=_("Ví dụ “đồng bằng”, “miền núi”."))
     wording = models.TextField(_("nguyên văn"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    seed_fields = "TARGET_FIELDS"
 
     class Meta:
         verbose_name = _("mục tiêu")
@@ -202,6 +250,17 @@ class Target(models.Model):
     def clean(self):
         from plans.targets import validate_target
         validate_target(self)
+
+    @property
+    def seed_written(self):
+        """The target as the seed files write it ("từ 20 - 25 HTX"), None for an administrator's."""
+        from plans.targets import describe_form
+
+        if self.seed is None:
+            return None
+        s = self.seed
+        return describe_form(s["form"], Decimal(s["low"]), None if s["high"] is None else Decimal(s["high"]),
+                             s["unit"], per_unit=s["per_unit"], area_group=s["area_group"])
 
 
 class Allocation(models.Model):
@@ -257,7 +316,7 @@ class AreaGroup(models.Model):
         return f"{self.area}: {self.name}"
 
 
-class Task(models.Model):
+class Task(Seeded):
     """One task of a task group ("nhiệm vụ, giải pháp"): what, who leads it, with whom, and when
     — once by its end year, every year, every N years ("02 năm/lần") or every reporting period
     ("định kỳ hằng tháng, quý"). When it falls due is ``plans.tasks.due_years``."""
@@ -282,6 +341,7 @@ class Task(models.Model):
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="tasks",
                                         verbose_name=_("chỉ tiêu phục vụ"))
     wording = models.TextField(_("nguyên văn"), blank=True)
+    seed_fields = "TASK_FIELDS"
 
     class Meta:
         verbose_name = _("nhiệm vụ")

@@ -25,8 +25,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="Thêm người dùng và dữ liệu mẫu.")
         parser.add_argument("--no-migrate", action="store_true", help="Không chạy migrate trước.")
+        parser.add_argument("--seeds-report", action="store_true",
+                            help="Chỉ liệt kê khác biệt giữa tệp seed và cơ sở dữ liệu (bản ghi quản trị đã sửa, "
+                                 "đã thêm, không còn trong tệp seed); không ghi gì.")
 
     def handle(self, *args, demo=False, no_migrate=False, verbosity=1, **options):
+        if options.get("seeds_report"):   # reads only: no migrate, no load, no refresh_sums
+            self.stdout.write(plans_bootstrap.report())
+            return
         try:
             if not no_migrate:
                 call_command("migrate", interactive=False, verbosity=0)
