@@ -43,7 +43,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -81,12 +81,12 @@ def backup(target, *, using="default", media_root=None):
     database_file = target / DATABASE_FILES[engine]
     try:
         manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(timespec="seconds"),
-                    "code": code_version(), "engine": engine,
-                    "migrations": applied_migrations(connection), "counts": key_counts(connection)}
+                    "code": code_version(), "engine": engine}
         if engine == "postgresql":
-            manifest["postgresql"] = _dump_postgresql(connection, database_file)
+            manifest["postgresql"], (manifest["migrations"], manifest["counts"]) = _dump_postgresql(
+                connection, database_file)
         else:
-            _copy_sqlite(connection, database_file)
+            manifest["migrations"], manifest["counts"] = _copy_sqlite(connection, database_file)
         manifest["media"] = _tar_media(media_root, target / MEDIA_FILE)
         manifest["files"] = {path.name: {"sha256": sha256(path), "size": path.stat().st_size}
                              for path in (database_file, target / MEDIA_FILE)}
@@ -104,19 +104,33 @@ def backup(target, *, using="default", media_root=None):
 
 
 def _dump_postgresql(connection, path):
+    """pg_dump of the snapshot in which the migrations and the counts are read (exported from a
+    repeatable-read transaction held open meanwhile): on a live portal a row written between the
+    count and the dump would otherwise fail the restore's count check."""
     program = pg_program("pg_dump")
     client = client_major(program)
     server = server_version_num(connection)
     check_pg_client("pg_dump", client, server)
-    _run_pg([program, "--format=custom", "--file", str(path)], connection, "pg_dump")
-    return {"server_version_num": server, "pg_dump": client}
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        facts = database_facts(cursor, connection.introspection.table_names(cursor), connection.ops.quote_name)
+        _run_pg([program, "--format=custom", f"--snapshot={snapshot}", "--file", str(path)], connection, "pg_dump")
+    return {"server_version_num": server, "pg_dump": client}, facts
 
 
 def _copy_sqlite(connection, path):
+    """The copy, and its migrations and counts, read from the copy itself (the live database may
+    have moved on since)."""
     connection.ensure_connection()
     with sqlite3.connect(path) as copy:
         connection.connection.backup(copy)
+        cursor = copy.cursor()
+        tables = [row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        facts = database_facts(cursor, tables, connection.ops.quote_name)
     copy.close()
+    return facts
 
 
 def _tar_media(root, path):
@@ -155,8 +169,8 @@ def restore(source, *, using="default", media_root=None):
         if (client := client_major(program)) < dumped_by:
             raise BackupError(f"pg_restore {client} không đọc được bản dump của pg_dump {dumped_by}: cài "
                               f"postgresql-client-{dumped_by} hoặc đặt PG_BIN_DIR tới thư mục chứa nó.")
-    check_database_empty(connection)
     check_media_empty(media_root)
+    check_database_empty(connection)
 
     media_root.mkdir(parents=True, exist_ok=True)
     try:
@@ -304,12 +318,31 @@ def code_version():
     return {"version": version, "commit": commit}
 
 
-def applied_migrations(connection):
-    """{app: {"latest": name, "applied": [names]}} from django_migrations."""
-    per_app = {}
-    for app, name in sorted(MigrationRecorder(connection).applied_migrations()):
-        per_app.setdefault(app, []).append(name)
-    return {app: {"latest": names[-1], "applied": names} for app, names in per_app.items()}
+def database_facts(cursor, tables, quote_name):
+    """(migrations, counts) by plain SQL, on a Django cursor or an sqlite3 one: the migrations
+    applied, {app: {"latest": name, "applied": [names]}} (names sort in order: 0001_…), and the
+    rows of KEY_TABLES present (the models of this code may not match an older database's
+    columns yet, so no ORM)."""
+    migrations = {}
+    if "django_migrations" in tables:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        for app, name in sorted(cursor.fetchall()):
+            migrations.setdefault(app, []).append(name)
+    counts = {}
+    for label in KEY_TABLES:
+        try:
+            table = apps.get_model(label)._meta.db_table
+        except LookupError:
+            continue
+        if table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote_name(table)}")
+            counts[label] = cursor.fetchone()[0]
+    return {app: {"latest": names[-1], "applied": names} for app, names in migrations.items()}, counts
+
+
+def key_counts(connection):
+    with connection.cursor() as cursor:
+        return database_facts(cursor, connection.introspection.table_names(cursor), connection.ops.quote_name)[1]
 
 
 def known_migrations():
@@ -317,23 +350,6 @@ def known_migrations():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return {key: [tuple(old) for old in migration.replaces or ()]
             for key, migration in loader.disk_migrations.items()}
-
-
-def key_counts(connection):
-    """Rows of KEY_TABLES, by SQL on the table (the models of this code may not match the
-    columns of an older restored database yet). A table not there is left out."""
-    counts = {}
-    tables = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for label in KEY_TABLES:
-            try:
-                table = apps.get_model(label)._meta.db_table
-            except LookupError:
-                continue
-            if table in tables:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
-                counts[label] = cursor.fetchone()[0]
-    return counts
 
 
 def pg_program(name):

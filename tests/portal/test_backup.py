@@ -6,7 +6,9 @@ file, a non-empty target, newer migrations, another engine are refused with noth
 pg_dump cannot see what a test's open transaction wrote, so the real commands run as
 subprocesses on databases made for this module: fresh PostgreSQL databases on the suite's
 server (dropped afterwards) when the suite runs on PostgreSQL, SQLite files otherwise. The demo
-portal is bootstrapped and backed up once for the module."""
+portal is bootstrapped and backed up once for the module. The refusals decided before the
+target is looked at (manifest, checksums, engine, migrations, media folder) call
+portal.backup.restore directly: each start of manage.py costs a second or two."""
 import json
 import os
 import secrets
@@ -37,10 +39,18 @@ attachment = ActivityAttachment(activity=Activity.objects.order_by("pk").first()
 attachment.file.save("bien-ban.pdf", ContentFile(data), save=True)
 print({MARK!r} + attachment.file.name)
 """
-USERS = f"""
-import json
+# What must survive, read in one process (each start of manage.py costs a second or two): the
+# output of `progress 20 --milestone 2025 --json` and of VN, the users and their password hashes.
+STATE = f"""
+import io, json
+from django.core.management import call_command
 from portal.models import User
-print({MARK!r} + json.dumps(sorted(User.objects.values_list("username", "password"))))
+def progress(code):
+    out = io.StringIO()
+    call_command("progress", code, "--milestone", "2025", "--json", stdout=out)
+    return out.getvalue()
+print({MARK!r} + json.dumps({{"progress 20": progress("20"), "progress VN": progress("VN"),
+                             "users": sorted(User.objects.values_list("username", "password"))}}))
 """
 
 
@@ -115,16 +125,13 @@ def manage(url, media, *args, check=True, **env):
     return done
 
 
-def answer(done):
-    (line,) = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
-    return line[len(MARK):]
+def answers(done):
+    return [line[len(MARK):] for line in done.stdout.splitlines() if line.startswith(MARK)]
 
 
 def portal_state(url, media):
-    """What must survive: the progress figures of Lạng Sơn and the country, the users."""
-    return {"progress 20": json.loads(manage(url, media, "progress", "20", "--milestone", "2025", "--json").stdout),
-            "progress VN": json.loads(manage(url, media, "progress", "VN", "--milestone", "2025", "--json").stdout),
-            "users": json.loads(answer(manage(url, media, "shell", "--no-imports", "-c", USERS)))}
+    (state,) = answers(manage(url, media, "shell", "--no-imports", "-c", STATE))
+    return json.loads(state)
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +150,8 @@ def source(databases, tmp_path_factory):
     started = time.monotonic()
     manage(url, media, "bootstrap", "--demo")
     bootstrapped = time.monotonic()
-    attachment = answer(manage(url, media, "shell", "--no-imports", "-c", ADD_ATTACHMENT))
-    state = portal_state(url, media)
+    attachment, state = answers(manage(url, media, "shell", "--no-imports", "-c", ADD_ATTACHMENT + STATE))
+    state = json.loads(state)
     made = time.monotonic()
     done = manage(url, media, "backup", str(folder / "backup"))
     print(f"\nbootstrap --demo {bootstrapped - started:.1f} s; backup {time.monotonic() - made:.1f} s: "
@@ -159,16 +166,16 @@ def copy_of_backup(source, tmp_path):
     return copy
 
 
-def refused(databases, tmp_path, backup_dir, message):
-    """A restore of backup_dir into a fresh database and media folder fails with the message on
-    stderr, and writes nothing into either."""
-    url, media = databases.new("dst"), tmp_path / "media"
-    done = manage(url, media, "restore", str(backup_dir), check=False)
-    assert done.returncode != 0 and message in done.stderr, done.stderr
-    assert done.stdout == ""
-    assert databases.tables(url) == 0
-    assert not media.exists() or not any(media.iterdir())
-    return done.stderr
+def refused(backup_dir, tmp_path, message):
+    """The checks that come before the target is looked at, called directly: BackupError with the
+    message, and the media folder not even created. (The suite's database is out of reach here:
+    a restore that went on would fail on it, not write into it.)"""
+    media = tmp_path / "media"
+    with pytest.raises(backup.BackupError) as refusal:
+        backup.restore(backup_dir, media_root=media)
+    assert message in str(refusal.value)
+    assert not media.exists()
+    return str(refusal.value)
 
 
 # The round trip -------------------------------------------------------------------------------
@@ -186,6 +193,7 @@ def test_a_restored_backup_gives_the_same_figures_users_and_files(source, databa
     url, media = databases.new("dst"), tmp_path / "media"
     done = manage(url, media, "restore", str(source["backup"]))
     assert done.stdout.startswith(f"Đã phục hồi từ {source['backup']}") and "5 người dùng" in done.stdout
+    assert '"indicators": [{"code": "HTX_MOI"' in source["state"]["progress 20"]
     assert portal_state(url, media) == source["state"]
     assert (media / source["attachment"]).read_bytes() == ATTACHMENT
     assert sorted(p.relative_to(media) for p in media.rglob("*")) == sorted(
@@ -194,45 +202,59 @@ def test_a_restored_backup_gives_the_same_figures_users_and_files(source, databa
 
 # The refusals ---------------------------------------------------------------------------------
 
-def test_a_damaged_file_is_refused(source, databases, tmp_path):
+def test_a_damaged_file_is_refused_and_nothing_is_restored(source, databases, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     dump = copy / ("database.dump" if POSTGRES else "database.sqlite3")
     data = bytearray(dump.read_bytes())
     data[len(data) // 2] ^= 0x01
     dump.write_bytes(bytes(data))
-    refused(databases, tmp_path, copy, f"Tệp {dump.name} bị hỏng")
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(copy), check=False)
+    assert done.returncode != 0 and f"Tệp {dump.name} bị hỏng" in done.stderr, done.stderr
+    assert done.stdout == ""
+    assert databases.tables(url) == 0
+    assert not media.exists()
 
 
-def test_a_damaged_media_archive_is_refused(source, databases, tmp_path):
+def test_a_damaged_media_archive_is_refused(source, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     with open(copy / "media.tar", "ab") as tar:
         tar.write(b"\0")
-    refused(databases, tmp_path, copy, "Tệp media.tar bị hỏng")
+    refused(copy, tmp_path, "Tệp media.tar bị hỏng")
 
 
-def test_a_backup_without_its_manifest_is_refused(source, databases, tmp_path):
+def test_a_backup_without_its_manifest_is_refused(source, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     (copy / "manifest.json").unlink()
-    refused(databases, tmp_path, copy, "không phải một bản sao lưu hoàn chỉnh")
+    refused(copy, tmp_path, "không phải một bản sao lưu hoàn chỉnh")
     (copy / "manifest.json").write_text("{not json", encoding="utf-8")
-    refused(databases, tmp_path, copy, "Không đọc được")
+    refused(copy, tmp_path, "Không đọc được")
 
 
-def test_migrations_newer_than_the_code_are_refused(source, databases, tmp_path):
+def test_migrations_newer_than_the_code_are_refused(source, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     manifest["migrations"]["portal"]["applied"].append("9999_from_newer_code")
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    message = refused(databases, tmp_path, copy, "tạo bởi phiên bản mới hơn")
+    message = refused(copy, tmp_path, "tạo bởi phiên bản mới hơn")
     assert "portal.9999_from_newer_code" in message
 
 
-def test_a_backup_of_the_other_engine_is_refused(source, databases, tmp_path):
+def test_a_backup_of_the_other_engine_is_refused(source, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
     manifest["engine"] = "sqlite" if POSTGRES else "postgresql"
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    refused(databases, tmp_path, copy, "chỉ phục hồi được vào cùng loại cơ sở dữ liệu")
+    refused(copy, tmp_path, "chỉ phục hồi được vào cùng loại cơ sở dữ liệu")
+
+
+def test_a_media_folder_that_is_not_empty_is_refused(source, tmp_path):
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "ghi-chu.txt").write_text("của người vận hành", encoding="utf-8")
+    with pytest.raises(backup.BackupError, match="không trống"):
+        backup.restore(source["backup"], media_root=media)
+    assert [p.name for p in media.iterdir()] == ["ghi-chu.txt"]
 
 
 def test_a_database_that_is_not_empty_is_refused(source, tmp_path):
@@ -243,20 +265,10 @@ def test_a_database_that_is_not_empty_is_refused(source, tmp_path):
     assert not media.exists() or not any(media.iterdir())
 
 
-def test_a_media_folder_that_is_not_empty_is_refused(source, databases, tmp_path):
-    url, media = databases.new("dst"), tmp_path / "media"
-    media.mkdir()
-    (media / "ghi-chu.txt").write_text("của người vận hành", encoding="utf-8")
-    done = manage(url, media, "restore", str(source["backup"]), check=False)
-    assert done.returncode != 0 and "không trống" in done.stderr, done.stderr
-    assert databases.tables(url) == 0
-    assert [p.name for p in media.iterdir()] == ["ghi-chu.txt"]
-
-
-def test_a_backup_is_not_written_into_a_folder_that_has_files(source, tmp_path):
+def test_a_backup_is_not_written_into_a_folder_that_has_files(tmp_path):
     (tmp_path / "old.txt").write_text("x", encoding="utf-8")
-    done = manage(source["url"], source["media"], "backup", str(tmp_path), check=False)
-    assert done.returncode != 0 and "đã có tệp" in done.stderr
+    with pytest.raises(backup.BackupError, match="đã có tệp"):
+        backup.backup(tmp_path, media_root=tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
 
 
