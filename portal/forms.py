@@ -145,6 +145,19 @@ class UserForm(SetPasswordMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Lưu"), css_class="btn-portal"))
 
+    def clean_username(self):
+        """Refused when it looks like another account's (portal/usernames.py): other case, a
+        Cyrillic і for an i, a 1 for an l."""
+        from portal.usernames import confusable_with
+
+        username = self.cleaned_data["username"]
+        other = confusable_with(username, exclude_pk=self.instance.pk)
+        if other is not None:
+            raise forms.ValidationError(
+                _("Tên đăng nhập “%(name)s” dễ nhầm với tài khoản đã có “%(other)s”; hãy chọn tên khác."),
+                code="confusable", params={"name": username, "other": other})
+        return username
+
     def clean_first_name(self):
         return nfc(self.cleaned_data["first_name"])
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import Area, User
+from portal.usernames import confusable_with
 
 
 class Command(BaseCommand):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is not None and not update:
             raise CommandError(f"Tài khoản “{username}” đã có; dùng --update để đổi.")
+        other = confusable_with(username, exclude_pk=user.pk if user else None)
+        if other is not None:
+            raise CommandError(f"Tên đăng nhập “{username}” dễ nhầm với tài khoản đã có “{other}”; hãy chọn tên khác.")
         password = os.environ.get("DJANGO_ADMIN_PASSWORD") or self._ask()
         user = user or User(username=username)
         try:
