@@ -42,13 +42,14 @@ def test_bootstrap_is_idempotent():
     assert "periods: created 0, updated 0, unchanged 16" in output
 
 
-def test_bootstrap_repairs_an_edited_target():
+def test_bootstrap_keeps_an_edited_target():
+    """Seeds are the starting point (docs/seeds.md): an edit, however it was made, is kept."""
     target = Target.objects.get(plan__key="lang-son-2023", indicator__code="HTX_MOI", milestone=2025)
     Target.objects.filter(pk=target.pk).update(low=1)
     output = run()
-    assert "plans: created 0, updated 1," in output
+    assert "plans: created 0, updated 0," in output
     target.refresh_from_db()
-    assert target.low == 20
+    assert target.low == 1 and target.seed["low"] == "20"
 
 
 def test_demo_adds_one_user_per_role_and_prints_logins():

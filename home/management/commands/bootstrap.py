@@ -4,6 +4,7 @@ Loads the map, the Đề án, the plans of shared/seeds with every numeric targe
 catalog and the reporting periods; --demo adds one user per role and prints their log-ins.
 Each app contributes its own steps (its ``bootstrap`` module); this command runs them in order.
 """
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -28,8 +29,17 @@ class Command(BaseCommand):
         parser.add_argument("--seeds-report", action="store_true",
                             help="Chỉ liệt kê khác biệt giữa tệp seed và cơ sở dữ liệu (bản ghi quản trị đã sửa, "
                                  "đã thêm, không còn trong tệp seed); không ghi gì.")
+        parser.add_argument("--allow-demo-in-production", action="store_true",
+                            help="Cho phép --demo khi DJANGO_DEBUG=0 (máy chủ thật): tạo tài khoản mẫu "
+                                 "với mật khẩu công khai. Chỉ dùng cho máy trình diễn.")
 
     def handle(self, *args, demo=False, no_migrate=False, verbosity=1, **options):
+        if demo and settings.DECLARED_PRODUCTION and not options.get("allow_demo_in_production"):
+            # before anything is written: the demo accounts' password is in the README
+            raise CommandError(
+                "bootstrap --demo từ chối chạy: DJANGO_DEBUG=0 (máy chủ thật). Tài khoản mẫu có mật khẩu "
+                "công khai trong README. Tạo tài khoản quản trị đầu tiên bằng `python manage.py createadmin`; "
+                "chỉ trên máy trình diễn mới thêm --allow-demo-in-production.")
         if options.get("seeds_report"):   # reads only: no migrate, no load, no refresh_sums
             self.stdout.write(plans_bootstrap.report())
             return
