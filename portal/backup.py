@@ -163,7 +163,9 @@ def restore(source, *, using="default", media_root=None):
     verify_files(source, manifest)
     pending = check_migrations(manifest["migrations"], known_migrations())
     program = None
-    if engine == "postgresql":
+    if engine == "sqlite":
+        check_sqlite_file(source / DATABASE_FILES[engine])
+    else:
         program = pg_program("pg_restore")
         dumped_by = manifest.get("postgresql", {}).get("pg_dump", 0)
         if (client := client_major(program)) < dumped_by:
@@ -185,9 +187,11 @@ def restore(source, *, using="default", media_root=None):
             with sqlite3.connect(source / DATABASE_FILES[engine]) as copy:
                 copy.backup(connection.connection)
             copy.close()
-    except BaseException:
+    except BaseException as exc:
         for entry in media_root.iterdir():  # it was empty: nothing of the operator's is removed
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        if isinstance(exc, (sqlite3.Error, OSError, tarfile.TarError)):
+            raise BackupError(f"Phục hồi thất bại, các tệp media đã gỡ lại: {exc}") from exc
         raise
     connection.close()
     _forget_cached_figures()
@@ -236,6 +240,20 @@ def verify_files(source, manifest):
         if path.stat().st_size != expected.get("size") or sha256(path) != expected.get("sha256"):
             raise BackupError(f"Tệp {name} bị hỏng (kích thước hoặc mã kiểm tra sha256 không khớp {MANIFEST}); "
                               "không phục hồi gì. Hãy dùng một bản sao lưu khác.")
+
+
+def check_sqlite_file(path):
+    """SQLite's own check of the copy: a database already damaged when it was backed up has the
+    right checksum, and the backup API would copy its pages as they are."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            result = [row[0] for row in db.execute("PRAGMA quick_check")]
+        db.close()
+    except sqlite3.Error as exc:
+        result = [str(exc)]
+    if result != ["ok"]:
+        raise BackupError(f"Tệp {Path(path).name} không phải cơ sở dữ liệu SQLite nguyên vẹn ({result[0]}); "
+                          "không phục hồi gì. Hãy dùng một bản sao lưu khác.")
 
 
 def check_engine(manifest, engine):

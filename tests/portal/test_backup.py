@@ -216,6 +216,23 @@ def test_a_damaged_file_is_refused_and_nothing_is_restored(source, databases, tm
     assert not media.exists()
 
 
+def test_a_database_file_its_program_cannot_read_restores_nothing(source, databases, tmp_path):
+    # damaged before its checksum was taken: the manifest agrees with it
+    copy = copy_of_backup(source, tmp_path)
+    dump = copy / ("database.dump" if POSTGRES else "database.sqlite3")
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][dump.name] = {"sha256": backup.sha256(dump), "size": dump.stat().st_size}
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(copy), check=False)
+    assert done.returncode != 0, done.stdout
+    assert ("pg_restore thất bại" if POSTGRES else "không phải cơ sở dữ liệu SQLite nguyên vẹn") in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert databases.tables(url) == 0
+    assert not media.exists() or not any(media.iterdir())   # PostgreSQL: unpacked first, then removed
+
+
 def test_a_damaged_media_archive_is_refused(source, tmp_path):
     copy = copy_of_backup(source, tmp_path)
     with open(copy / "media.tar", "ab") as tar:
