@@ -266,10 +266,16 @@ class Activity(models.Model):
         return getattr(self, f"spent_{source}")
 
 
+# The extension a stored attachment gets: that of the type its content was found to be
+# (reporting.activities.sniff), never the one its uploader typed (".html", ".svg", ".php" would
+# be served or run as such by a web server pointed at the media folder).
+ATTACHMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
 def attachment_path(instance, filename):
     import uuid
 
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    ext = ATTACHMENT_EXTENSIONS.get(instance.content_type, "bin")
     return f"hoat-dong/{instance.activity.area.code}/{uuid.uuid4().hex}.{ext}"
 
 
