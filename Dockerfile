@@ -2,7 +2,15 @@
 # behind the reverse proxy of docker-compose.yml (deploy/Caddyfile).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+# WeasyPrint (PDFs): Pango, and HarfBuzz's subsetter (fonts embedded as subsets; without it
+# WeasyPrint warns at every PDF and embeds whole fonts).
+# pg_dump (`manage.py backup`) must be at least as new as the server, postgres:16, and bookworm's
+# own client is 15: postgresql-client-16 comes from the PostgreSQL project's apt repository.
+ADD --chmod=644 https://www.postgresql.org/media/keys/ACCC4CF8.asc /usr/share/keyrings/pgdg.asc
+RUN echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 postgresql-client-16 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The exact versions of requirements.lock (pip-compile of pyproject.toml), then the project itself.
@@ -12,7 +20,9 @@ RUN pip install --no-cache-dir -r requirements.lock && pip install --no-cache-di
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0
 # media/ is a volume (docker-compose.yml): created here so that the volume belongs to `portal`.
-RUN useradd --system portal && mkdir -p /app/media && chown -R portal /app
+# A home of its own: fontconfig (WeasyPrint) keeps its cache there.
+RUN useradd --system --create-home portal && mkdir -p /app/media && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py bootstrap --no-migrate && gunicorn portal.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-2} --threads ${GUNICORN_THREADS:-4} --timeout ${GUNICORN_TIMEOUT:-120} --access-logfile -"]
+# deploy/start-web: migrate, bootstrap, then `exec gunicorn` (PID 1, drains on SIGTERM).
+CMD ["/app/deploy/start-web"]
