@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from portal.spreadsheets import unescape_cell
 from portal.text import nfc, nfkc, search_key
 
 HEADER_SCAN_ROWS = 30
@@ -45,9 +46,11 @@ def is_blank(value):
 
 
 def parse_text(value):
+    """A text cell as typed; one the portal's own export quoted (portal.spreadsheets.safe_cell:
+    "'=HYPERLINK(…)") comes back as it was, so an exported file re-imported changes nothing."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(value)
+    return nfc(unescape_cell(value))
 
 
 def parse_code(value):

@@ -5,9 +5,16 @@ unchanged, a spreadsheet program runs it as a formula when the file is opened (C
 injection). The rule, OWASP's for CSV injection, in one function:
 
     safe_cell(value)  text that starts with "=", "+", "-", "@", a tab or a carriage return
-                      comes back with a single quote in front ("'=HYPERLINK(…)", "'-2+3");
+                      comes back with a single quote in front ("'=HYPERLINK(…)", "'-2+3"), and
+                      so does text that starts with a quote itself ("'abc" → "''abc");
                       anything else (other text, numbers — a negative number too —, dates,
                       booleans, None) comes back unchanged.
+
+    unescape_cell(value)  its exact inverse, which every importer applies to a text cell
+                      (portal.spreadsheet_reading.parse_text): a file the portal exported comes
+                      back with the same values, "=HYPERLINK(…)" and "'abc" included. A quote
+                      can only be part of a cell's value when something wrote it there: typed
+                      in Excel, a leading quote marks the cell as text and is not in the value.
 
 The cell then holds exactly that text, in both formats: in a CSV the quote makes Excel and
 LibreOffice read the field as text; in an XLSX the cell is a text cell (type "s", never "f")
@@ -22,8 +29,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value):
     """The value as it may be written into a spreadsheet cell (see the module's docstring)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
         return "'" + value
+    return value
+
+
+def unescape_cell(value):
+    """The value safe_cell was given, from what it wrote."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")):
+        return value[1:]
     return value
 
 

@@ -349,3 +349,10 @@ def test_odd_progress_choices_are_not_a_500(client_for, users, query):
     if "ngay" in query:
         assert "không hợp lệ" in page.content.decode()
     assert client.get(reverse("progress:export", args=["20", "csv"]), query).status_code == 200
+
+
+@pytest.mark.parametrize("value", [*FORMULAS, "'abc", "''=x", "'", "Hợp tác xã Đồng Tâm", "it's", "-", None, -5])
+def test_the_escaping_is_undone_exactly(value):
+    from portal.spreadsheets import unescape_cell
+
+    assert unescape_cell(safe_cell(value)) == value
