@@ -194,22 +194,28 @@ def restore(source, *, using="default", media_root=None):
             raise BackupError(f"Phục hồi thất bại, các tệp media đã gỡ lại: {exc}") from exc
         raise
     connection.close()
-    _forget_cached_figures()
+    warning = _forget_cached_figures()
     counts = key_counts(connection)
     differ = {label: (count, counts.get(label)) for label, count in manifest["counts"].items()
               if label in counts and counts[label] != count}
     if differ:
         raise BackupError("Đã phục hồi nhưng số dòng khác bản sao lưu: " + "; ".join(
             f"{label} {before} → {after}" for label, (before, after) in differ.items()))
-    return {"manifest": manifest, "pending": pending, "seconds": time.monotonic() - started}
+    return {"manifest": manifest, "pending": pending, "seconds": time.monotonic() - started, "warning": warning}
 
 
 def _forget_cached_figures():
     """The cache (Redis in production) may hold figures of the database that was there before,
-    under the same data version numbers as the restored one."""
+    under the same data version numbers as the restored one. Unreachable (Redis not started for
+    a restore): the data is back all the same; the operator is told to empty it."""
     from django.core.cache import cache
 
-    cache.clear()
+    try:
+        cache.clear()
+    except Exception as exc:
+        return (f"Chưa xoá được cache ({exc}): hãy xoá nó (docker compose restart redis) "
+                "trước khi mở lại cổng, kẻo cổng hiện số liệu cũ.")
+    return None
 
 
 def read_manifest(source):
@@ -463,6 +469,8 @@ def restore_summary(source, result):
     line = (f"Đã phục hồi từ {source} (sao lưu lúc {manifest['created_at']}, mã nguồn {made_by}): "
             f"{counts.get('portal.User', 0)} người dùng, {counts.get('reporting.Report', 0)} báo cáo, "
             f"{manifest['media']['files']} tệp media; {_seconds(result['seconds'])} giây.")
+    if result.get("warning"):
+        line += "\n" + result["warning"]
     if pending := result["pending"]:
         line += (f"\nBản sao lưu cũ hơn mã nguồn: {len(pending)} migration chưa áp dụng — "
                  "hãy chạy python manage.py migrate.")
