@@ -14,11 +14,15 @@ SMALL = "form-control form-control-sm"
 
 
 class AllocationTableForm(forms.Form):
-    """Fields ``form_<unit id>``, ``low_<unit id>``, ``high_<unit id>``, ``note_<unit id>``."""
+    """Fields ``form_<unit id>``, ``low_<unit id>``, ``high_<unit id>``, ``note_<unit id>``, and
+    ``version``: the table as it was read (plans.allocations.table_version), so that a save after
+    a colleague's is refused instead of overwriting hers."""
 
-    def __init__(self, *args, units, allocations, **kwargs):
+    def __init__(self, *args, units, allocations, version="", **kwargs):
         super().__init__(*args, **kwargs)
         self.units, self.allocations = list(units), allocations
+        self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32,
+                                                 initial=version)
         for unit in self.units:
             a = allocations.get(unit.pk)
             name = unit.name
@@ -103,3 +107,9 @@ class UploadForm(SpreadsheetUploadForm):
 
 
 ConfirmForm = UploadConfirmForm
+
+
+class AllocationConfirmForm(UploadConfirmForm):
+    """The import's confirmation carries the table's version at the preview (plans.allocations
+    .table_version): a table saved by someone else meanwhile is a conflict, not overwritten."""
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)

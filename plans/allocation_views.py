@@ -23,7 +23,7 @@ from import_export.tmp_storages import MediaStorage
 
 from plans import allocations as rules
 from plans import sheets
-from plans.allocation_forms import AllocationTableForm, AreaGroupTableForm, ConfirmForm, UploadForm
+from plans.allocation_forms import AllocationConfirmForm, AllocationTableForm, AreaGroupTableForm, ConfirmForm, UploadForm
 from plans.models import Allocation, AreaGroup, Plan
 from plans.targets import describe
 from portal.models import Area
@@ -68,13 +68,19 @@ def target_allocate(request, pk, target_pk):
     refusal = rules.allocation_refusal(target)
     units = rules.target_units(target)
     allocations = {a.area_id: a for a in Allocation.objects.filter(target=target)}
-    form = AllocationTableForm(request.POST or None, units=units, allocations=allocations)
+    form = AllocationTableForm(request.POST or None, units=units, allocations=allocations,
+                               version=rules.table_version(target, allocations.values()))
+    status = 200
     if request.method == "POST" and not refusal:
         if form.is_valid():
             try:
-                outcome = rules.save_allocations(target, form.rows(), request.user)
+                outcome = rules.save_allocations(target, form.rows(), request.user,
+                                                 expected_version=form.cleaned_data["version"] or None)
             except rules.Refused as refused:
                 form.add_problems(refused.problems)
+            except rules.Conflict as conflict:
+                messages.error(request, str(conflict))
+                status = 409
             else:
                 summary = rules.allocation_summary(target)
                 messages.success(request, _("Đã lưu: giao mới %(c)s, sửa %(u)s, bỏ %(d)s đơn vị.")
@@ -82,12 +88,13 @@ def target_allocate(request, pk, target_pk):
                 if summary.short or summary.over:
                     messages.warning(request, summary.text)
                 return redirect("plans:target_allocate", plan.pk, target.pk)
-        messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))
+        if status != 409:
+            messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))
     summary = None if refusal else rules.allocation_summary(target)
     return render(request, "plans/target_allocate.html", {
         **_target_context(plan, target), "form": form, "editable": editable, "refusal": refusal,
         "summary": summary, "allocations": allocations, "n_old": sum(1 for u in units if u.is_old),
-        "breadcrumbs": _target_crumbs(plan, target)})
+        "breadcrumbs": _target_crumbs(plan, target)}, status=status)
 
 
 @require_safe
@@ -109,7 +116,7 @@ def _storage(name):
     return MediaStorage(name=name, read_mode="rb", MEDIA_FOLDER="nhap-giao-chi-tieu")
 
 
-def _preview(request, importer, template, context):
+def _preview(request, importer, template, context, confirm_form=ConfirmForm, confirm_initial=None):
     """Upload (GET shows the form) → dry run → preview, the file kept for the confirmation."""
     require_role(request.user, admin=True)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -121,15 +128,18 @@ def _preview(request, importer, template, context):
         if result.ok:
             name = uuid4().hex
             _storage(name).save(data)
-            context["confirm"] = ConfirmForm(initial={"import_file_name": name,
-                                                      "original_name": form.cleaned_data["file"].name})
+            context["confirm"] = confirm_form(initial={"import_file_name": name,
+                                                       "original_name": form.cleaned_data["file"].name,
+                                                       **(confirm_initial or {})})
         return render(request, "plans/sheet_preview.html", context)
     return render(request, template, context)
 
 
-def _confirm(request, importer, context, retry):
+def _confirm(request, importer, context, retry, confirm_form=ConfirmForm):
+    """Import the upload kept since the preview (``importer(file, form's cleaned data)``); the
+    upload is removed whatever happens, a colleague's save meanwhile included (409)."""
     require_role(request.user, admin=True)
-    form = ConfirmForm(request.POST)
+    form = confirm_form(request.POST)
     if not form.is_valid():
         messages.error(request, _("Phiên nhập không hợp lệ; hãy tải tệp lên lại."))
         return None, redirect(retry)
@@ -139,8 +149,14 @@ def _confirm(request, importer, context, retry):
     except (FileNotFoundError, OSError):
         messages.error(request, _("Tệp đã hết hạn hoặc đã được nhập; hãy tải tệp lên lại."))
         return None, redirect(retry)
-    result = importer(io.BytesIO(data))
-    storage.remove()
+    try:
+        result = importer(io.BytesIO(data), form.cleaned_data)
+    except rules.Conflict as conflict:
+        messages.error(request, str(conflict))
+        return None, render(request, "plans/sheet_preview.html", {
+            **context, "conflict": True, "file_name": form.cleaned_data["original_name"]}, status=409)
+    finally:
+        storage.remove()
     if not result.ok:  # the data changed since the preview
         return None, render(request, "plans/sheet_preview.html", {
             **context, "result": result, "file_name": form.cleaned_data["original_name"]})
@@ -173,15 +189,18 @@ def target_allocate_template(request, pk, target_pk):
 def target_allocate_import(request, pk, target_pk):
     plan, target = _target(request, pk, target_pk)
     return _preview(request, lambda f, dry_run: sheets.import_allocations(f, target, request.user, dry_run=dry_run),
-                    "plans/sheet_upload.html", _allocation_sheet_context(plan, target))
+                    "plans/sheet_upload.html", _allocation_sheet_context(plan, target),
+                    confirm_form=AllocationConfirmForm, confirm_initial={"version": rules.table_version(target)})
 
 
 @require_POST
 def target_allocate_confirm(request, pk, target_pk):
     plan, target = _target(request, pk, target_pk)
     back = reverse("plans:target_allocate_import", args=[plan.pk, target.pk])
-    result, response = _confirm(request, lambda f: sheets.import_allocations(f, target, request.user),
-                                _allocation_sheet_context(plan, target), back)
+    result, response = _confirm(
+        request, lambda f, data: sheets.import_allocations(f, target, request.user,
+                                                           expected_version=data.get("version") or None),
+        _allocation_sheet_context(plan, target), back, confirm_form=AllocationConfirmForm)
     if response:
         return response
     summary = rules.allocation_summary(target)
@@ -269,6 +288,6 @@ def area_groups_import(request, code):
 @require_POST
 def area_groups_confirm(request, code):
     area = _group_area(request, code)
-    _result, response = _confirm(request, lambda f: sheets.import_area_groups(f, area, request.user),
+    _result, response = _confirm(request, lambda f, _data: sheets.import_area_groups(f, area, request.user),
                                  _group_sheet_context(area), reverse("plans:area_groups_import", args=[area.code]))
     return response or redirect("plans:area_groups", area.code)

@@ -119,6 +119,26 @@ class Refused(Exception):
         self.problems = problems
 
 
+class Conflict(Exception):
+    """Nothing was written: someone else saved the table since the user read it (or saved the
+    same new rows at the same moment). The views answer 409 with this message."""
+
+    def __init__(self):
+        super().__init__(_("Bảng vừa được người khác lưu; tải lại để xem. Số bạn vừa nhập chưa được lưu."))
+
+
+def table_version(target, allocations=None):
+    """A short digest of a target's allocations as they are: the table page and the import's
+    preview carry it, and a save made against another version is a Conflict, never a silent
+    overwrite of a colleague's work."""
+    import hashlib
+
+    if allocations is None:
+        allocations = Allocation.objects.filter(target=target)
+    rows = sorted((a.area_id, a.form, str(a.low), str(a.high), a.note) for a in allocations)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
 @dataclass
 class Change:
     area: Area
@@ -211,16 +231,50 @@ def describe_allocation(form, low, high, unit=""):
     return describe_form(form, low, high, unit) if low is not None else ""
 
 
-def save_allocations(target, rows, user, *, dry_run=False, reason=WEB_REASON):
+def save_allocations(target, rows, user, *, dry_run=False, reason=WEB_REASON, expected_version=None):
     """Write a table of allocations, all or nothing: ``Refused`` with every problem, or the
     changes made (with ``dry_run``: the changes it would make, nothing written). Units not
     among ``rows`` are left alone; a row without a value removes the unit's allocation. Each
-    created, changed or removed allocation gets a history record with the user and the time."""
+    created, changed or removed allocation gets a history record with the user and the time.
+
+    Two administrators saving one table: writers of a target wait for each other (its row is
+    locked), and with ``expected_version`` (table_version as the user read it) a save after
+    another's is a ``Conflict``; two saves creating the same unit's row at once, likewise."""
     rows = list(rows)
     problems = check_allocations(target, rows, user)
     if problems:
         raise Refused(problems)
-    existing = {a.area_id: a for a in Allocation.objects.filter(target=target)}
+    if dry_run:
+        return _changes(target, rows, Allocation.objects.filter(target=target))[0]
+    from django.db import IntegrityError
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    try:
+        with transaction.atomic():
+            Target.objects.select_for_update().filter(pk=target.pk).first()
+            existing = list(Allocation.objects.filter(target=target))
+            if expected_version is not None and expected_version != table_version(target, existing):
+                raise Conflict()
+            outcome, to_create, to_update, to_delete = _changes(target, rows, existing)
+            if to_create or to_update or to_delete:
+                dataversion.bump("allocations")  # bulk writes send no signals
+            if to_create:
+                bulk_create_with_history(to_create, Allocation, default_user=user, default_change_reason=reason)
+            if to_update:
+                bulk_update_with_history(to_update, Allocation, ["form", "low", "high", "note"],
+                                         default_user=user, default_change_reason=reason)
+            for allocation in to_delete:
+                allocation._history_user = user
+                allocation._change_reason = reason
+                allocation.delete()
+    except IntegrityError:   # the same unit's row created by another save at the same moment
+        raise Conflict() from None
+    return outcome
+
+
+def _changes(target, rows, existing):
+    """(outcome, to create, to update, to delete) of writing ``rows`` over ``existing``."""
+    existing = {a.area_id: a for a in existing}
     outcome = Outcome()
     to_create, to_update, to_delete = [], [], []
     for row in rows:
@@ -245,23 +299,7 @@ def save_allocations(target, rows, user, *, dry_run=False, reason=WEB_REASON):
             outcome.changes.append(Change(row.area, "updated", before, after))
         else:
             outcome.unchanged += 1
-    if dry_run:
-        return outcome
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
-    with transaction.atomic():
-        if to_create or to_update or to_delete:
-            dataversion.bump("allocations")  # bulk writes send no signals
-        if to_create:
-            bulk_create_with_history(to_create, Allocation, default_user=user, default_change_reason=reason)
-        if to_update:
-            bulk_update_with_history(to_update, Allocation, ["form", "low", "high", "note"],
-                                     default_user=user, default_change_reason=reason)
-        for allocation in to_delete:
-            allocation._history_user = user
-            allocation._change_reason = reason
-            allocation.delete()
-    return outcome
+    return outcome, to_create, to_update, to_delete
 
 
 # ---------------------------------------------------------------------------------------

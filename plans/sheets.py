@@ -237,8 +237,9 @@ def _problems_to_errors(problems, row_of, sheet_title, headers):
     return errors
 
 
-def import_allocations(path_or_file, target, user, *, dry_run=False):
-    """Read a filled-in allocation table and save it through plans.allocations, all or nothing."""
+def import_allocations(path_or_file, target, user, *, dry_run=False, expected_version=None):
+    """Read a filled-in allocation table and save it through plans.allocations, all or nothing
+    (``Conflict`` when the table changed since ``expected_version``, its version at the preview)."""
     refusal = rules.allocation_refusal(target)
     if refusal:
         return ImportResult(errors=[RowError(ALLOCATION_SHEET, 1, ALLOCATION_HEADERS["low"], refusal)])
@@ -272,7 +273,8 @@ def import_allocations(path_or_file, target, user, *, dry_run=False):
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda e: e.row), rows=len(sheet.rows))
     try:
-        outcome = rules.save_allocations(target, rows, user, dry_run=dry_run, reason=rules.FILE_REASON)
+        outcome = rules.save_allocations(target, rows, user, dry_run=dry_run, reason=rules.FILE_REASON,
+                                         expected_version=expected_version)
     except rules.Refused as refused:
         return ImportResult(errors=_problems_to_errors(refused.problems, row_of, sheet.title, ALLOCATION_HEADERS),
                             rows=len(rows))
