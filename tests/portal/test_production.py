@@ -1,10 +1,15 @@
 """Safe by default in production: the compose file (reverse proxy, no default password, restart
-policies, health checks, media volume), the settings it gives (check --deploy clean, proxy
-headers believed only behind a declared proxy, connections checked before reuse), the
-Content-Security-Policy, the health-check URL, the lock files and CI's lint step."""
+policies, health checks, media volume, every variable the portal reads), the image (its command
+execs gunicorn so that a stop drains, its packages), the settings it gives (check --deploy clean,
+proxy headers believed only behind a declared proxy, connections checked before reuse), secrets
+kept out of git and the image, the Content-Security-Policy, the health-check URL, the lock files,
+CI's lint step and the production rehearsal (scripts/rehearsal.py) reading compose as compose does."""
+import importlib.util
 import json
+import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -19,13 +24,16 @@ from tests.portal.test_deploy_check import BASE_DIR, manage
 
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
+START_WEB = BASE_DIR / "deploy" / "start-web"
 SECRETS = {"POSTGRES_PASSWORD": secrets.token_hex(24), "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
            "PORTAL_DOMAIN": "dean01.example.gov.vn"}
 
 
 def compose_environment(service="web", given=SECRETS):
     """The environment compose gives a service: ${X:?msg} must be given, ${X:-default} falls
-    back to its default (as `docker compose config` substitutes them)."""
+    back to its default, innermost first for a nested one (${A:-https://${B}}), as `docker compose
+    config` substitutes them."""
     def substitute(value):
         def one(match):
             name, op, rest = match.group(1), match.group(2), match.group(3)
@@ -34,7 +42,10 @@ def compose_environment(service="web", given=SECRETS):
             if op == ":?":
                 raise KeyError(f"compose requires {name}: {rest}")
             return rest
-        return re.sub(r"\$\{(\w+)(:\?|:-)?([^}]*)\}", one, str(value))
+        text, count = str(value), 1
+        while count:
+            text, count = re.subn(r"\$\{(\w+)(:\?|:-)?([^${}]*)\}", one, text)
+        return text
     return {k: substitute(v) for k, v in SERVICES[service]["environment"].items()}
 
 
@@ -72,7 +83,7 @@ def test_the_web_health_check_calls_the_health_url_through_gunicorn():
     command = SERVICES["web"]["healthcheck"]["test"]
     assert command[:4] == ["CMD", "python", "manage.py", "health_check"]
     assert reverse(command[4]) == "/suc-khoe/"
-    assert command[5] == "127.0.0.1:8000" and "0.0.0.0:8000" in (BASE_DIR / "Dockerfile").read_text()
+    assert command[5] == "127.0.0.1:8000" and '"${GUNICORN_BIND:-0.0.0.0:8000}"' in START_WEB.read_text()
 
 
 def test_uploads_live_on_a_volume():
@@ -109,6 +120,128 @@ def test_the_compose_environment_gives_secure_cookies_and_checked_connections():
     database = found["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql" and database["HOST"] == "db"
     assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True
+
+
+# Every variable of the portal's settings that a deployment sets, for both containers.
+PASSED = {"EMAIL_URL", "DEFAULT_FROM_EMAIL", "PORTAL_BASE_URL", "REMINDER_DAYS", "DJANGO_CSRF_TRUSTED_ORIGINS",
+          "DATABASE_URL", "CACHE_URL", "DJANGO_MEDIA_ROOT", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"}
+
+
+def test_web_and_worker_get_every_variable_with_a_default_where_it_can_have_one():
+    for service in ("web", "worker"):
+        environment = compose_environment(service)
+        assert PASSED <= set(environment), (service, PASSED - set(environment))
+        assert environment["PORTAL_BASE_URL"] == "https://dean01.example.gov.vn"
+        assert environment["DJANGO_CSRF_TRUSTED_ORIGINS"] == "https://dean01.example.gov.vn"
+        assert environment["DEFAULT_FROM_EMAIL"].endswith("<khong-tra-loi@dean01.example.gov.vn>")
+        assert environment["EMAIL_URL"] == "consolemail://" and environment["REMINDER_DAYS"] == "7,1"
+    given = compose_environment(given={**SECRETS, "PORTAL_BASE_URL": "https://x.vn", "EMAIL_URL": "smtp://m:25"})
+    assert given["PORTAL_BASE_URL"] == "https://x.vn" and given["EMAIL_URL"] == "smtp://m:25"
+    found = settings_under(compose_environment(), "PORTAL_BASE_URL", "CSRF_TRUSTED_ORIGINS", "REMINDER_DAYS",
+                           "EMAIL_BACKEND", "DEFAULT_FROM_EMAIL")
+    assert found["PORTAL_BASE_URL"] == "https://dean01.example.gov.vn"
+    assert found["CSRF_TRUSTED_ORIGINS"] == ["https://dean01.example.gov.vn"] and found["REMINDER_DAYS"] == [7, 1]
+    assert found["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_image_runs_start_web_which_becomes_gunicorn():
+    """CMD in exec form runs deploy/start-web, which migrates, bootstraps and then *execs*
+    gunicorn: gunicorn is PID 1 and gets compose's SIGTERM itself (a shell would keep it and
+    be killed 10 s later with the requests in flight)."""
+    cmd = re.search(r"^CMD (.*)$", DOCKERFILE, re.M).group(1)
+    assert json.loads(cmd) == ["/app/deploy/start-web"]
+    assert "web" in SERVICES and "command" not in SERVICES["web"]   # the image's CMD
+    assert os.access(START_WEB, os.X_OK)
+    text = START_WEB.read_text()
+    subprocess.run(["sh", "-n", str(START_WEB)], check=True)
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert lines[0] == "set -eu"
+    assert lines[1] == "python manage.py migrate --noinput" and lines[2] == "python manage.py bootstrap --no-migrate"
+    assert lines[3].startswith("exec gunicorn portal.wsgi")
+    for variable in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"):
+        assert f"${{{variable}:-" in text, variable
+        assert variable in compose_environment()
+    assert "--no-control-socket" in text   # gunicorn 25.1+'s control socket: unused, and it needs a home
+
+
+def _seconds(value):
+    match = re.fullmatch(r"(\d+)s", str(value))
+    assert match, value
+    return int(match.group(1))
+
+
+def test_a_stop_waits_longer_than_the_services_drain():
+    graceful = int(compose_environment()["GUNICORN_GRACEFUL_TIMEOUT"])
+    assert _seconds(SERVICES["web"]["stop_grace_period"]) > graceful > 10   # Docker's default 10 s kills
+    worker = SERVICES["worker"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]   # no shell in between
+    assert _seconds(worker["stop_grace_period"]) > 10
+
+
+def test_the_image_has_what_pdfs_and_backups_need():
+    assert "libharfbuzz-subset0" in DOCKERFILE and "libpango-1.0-0" in DOCKERFILE
+    assert "postgresql-client-16" in DOCKERFILE and "apt.postgresql.org" in DOCKERFILE
+    assert SERVICES["db"]["image"] == "postgres:16"   # pg_dump 16 for a 16 server
+    assert "useradd --system --create-home portal" in DOCKERFILE
+    assert "libharfbuzz-subset" in (BASE_DIR / "scripts" / "system_packages.sh").read_text()
+
+
+def test_secrets_stay_out_of_git_and_of_the_image():
+    for name in (".gitignore", ".dockerignore"):
+        lines = (BASE_DIR / name).read_text().splitlines()
+        assert ".env" in lines and ".secret_key" in lines, name
+
+
+def test_the_first_account_is_made_with_createadmin_not_the_demo():
+    text = (BASE_DIR / "docker-compose.yml").read_text()
+    assert "manage.py createadmin" in text and "bootstrap --demo" not in text
+    readme = (BASE_DIR / "README.md").read_text()
+    production = readme[readme.index("## Production"):]
+    production = production[:production.index("\n## ", 1)]
+    assert "manage.py createadmin" in production
+    assert not re.search(r"exec .*bootstrap --demo", production)
+
+
+# --- the production rehearsal (scripts/rehearsal.py) ---------------------------------------
+
+def _rehearsal():
+    spec = importlib.util.spec_from_file_location("rehearsal", BASE_DIR / "scripts" / "rehearsal.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_rehearsal_gives_each_service_the_compose_environment():
+    """The rehearsal reads compose as these tests do, and changes only what a host must: the
+    database and Redis addresses (and the database's name), and the media volume's path."""
+    rehearsal = _rehearsal()
+    for service in ("db", "web", "worker", "proxy"):
+        assert rehearsal.compose_environment(COMPOSE, service, SECRETS) == compose_environment(service)
+    hosts = {"db": "127.0.0.1:5432", "redis": "127.0.0.1:6391"}
+    for service in ("web", "worker"):
+        compose = compose_environment(service)
+        host = rehearsal.host_environment(COMPOSE, service, SECRETS, hosts, "portal_rehearsal", "/tmp/m")
+        changed = {k for k in compose if compose[k] != host[k]}
+        assert set(host) == set(compose) and changed == {"DATABASE_URL", "CACHE_URL", "DJANGO_MEDIA_ROOT"}
+        assert host["DATABASE_URL"] == (f"postgres://portal:{SECRETS['POSTGRES_PASSWORD']}"
+                                        "@127.0.0.1:5432/portal_rehearsal")
+        assert host["CACHE_URL"] == "redis://127.0.0.1:6391/0" and host["DJANGO_MEDIA_ROOT"] == "/tmp/m"
+    assert rehearsal.image_environment(DOCKERFILE) == {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def test_the_rehearsal_runs_the_real_caddyfile_with_two_upstreams(tmp_path):
+    rehearsal = _rehearsal()
+    text = rehearsal.rehearsal_caddyfile((BASE_DIR / "deploy" / "Caddyfile").read_text(),
+                                         ["127.0.0.1:18001", "127.0.0.1:18002"], 18080, 18443, "127.0.0.1:18019")
+    assert "reverse_proxy 127.0.0.1:18001 127.0.0.1:18002 {" in text and "\ttls internal" in text
+    assert "lb_try_duration" in text   # a request to a stopping upstream goes to the other
+    if shutil.which("caddy"):
+        (tmp_path / "Caddyfile").write_text(text)
+        result = subprocess.run(["caddy", "validate", "--config", str(tmp_path / "Caddyfile"), "--adapter",
+                                 "caddyfile"], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PORTAL_DOMAIN": "localhost", "XDG_DATA_HOME": str(tmp_path),
+                                     "XDG_CONFIG_HOME": str(tmp_path)})
+        assert result.returncode == 0, result.stderr[-2000:]
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -288,9 +421,11 @@ def test_the_image_and_the_scripts_install_from_the_lock_files():
     assert 'lock=requirements${EXTRAS:+-$EXTRAS}.lock' in env_script and '-r "$lock"' in env_script
 
 
-def test_ci_runs_ruff_before_the_tests():
+def test_ci_runs_ruff_before_the_tests_and_the_rehearsal_after():
     ci = (BASE_DIR / ".ci" / "run").read_text()
     assert "ruff check ." in ci and ci.index("ruff check .") < ci.index("scripts/test -p")
+    assert ci.rindex("scripts/test -p") < ci.index("scripts/rehearse_production")
+    assert os.access(BASE_DIR / "scripts" / "rehearse_production", os.X_OK)
     assert "ruff" in _pins("requirements-test.lock")
     assert "select" in tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
 
