@@ -77,9 +77,9 @@ def backup(target, *, using="default", media_root=None):
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"Thư mục sao lưu “{target}” đã có tệp: hãy chọn một thư mục mới (ví dụ theo ngày).")
     created = not target.exists()
-    target.mkdir(parents=True, exist_ok=True)
     database_file = target / DATABASE_FILES[engine]
     try:
+        target.mkdir(parents=True, exist_ok=True)
         manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(timespec="seconds"),
                     "code": code_version(), "engine": engine}
         if engine == "postgresql":
@@ -94,11 +94,14 @@ def backup(target, *, using="default", media_root=None):
         partial = target / (MANIFEST + ".part")
         partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         partial.rename(target / MANIFEST)
-    except BaseException:
-        for name in (*DATABASE_FILES.values(), MEDIA_FILE, MANIFEST + ".part"):
-            (target / name).unlink(missing_ok=True)
-        if created:
-            target.rmdir()
+    except BaseException as exc:
+        if target.is_dir():
+            for name in (*DATABASE_FILES.values(), MEDIA_FILE, MANIFEST + ".part"):
+                (target / name).unlink(missing_ok=True)
+            if created:
+                target.rmdir()
+        if isinstance(exc, (OSError, sqlite3.Error, tarfile.TarError)):  # a full disk, a folder not writable
+            raise BackupError(f"Sao lưu thất bại, không giữ lại tệp nào: {exc}") from exc
         raise
     return manifest
 
@@ -194,6 +197,8 @@ def restore(source, *, using="default", media_root=None):
             raise BackupError(f"Phục hồi thất bại, các tệp media đã gỡ lại: {exc}") from exc
         raise
     connection.close()
+    if engine == "postgresql":
+        _vacuum_analyze(connection)
     warning = _forget_cached_figures()
     counts = key_counts(connection)
     differ = {label: (count, counts.get(label)) for label, count in manifest["counts"].items()
@@ -202,6 +207,15 @@ def restore(source, *, using="default", media_root=None):
         raise BackupError("Đã phục hồi nhưng số dòng khác bản sao lưu: " + "; ".join(
             f"{label} {before} → {after}" for label, (before, after) in differ.items()))
     return {"manifest": manifest, "pending": pending, "seconds": time.monotonic() - started, "warning": warning}
+
+
+def _vacuum_analyze(connection):
+    """pg_restore leaves the planner without statistics and the visibility map unset: until
+    autovacuum comes by, the first pages would get bad plans, and the national sums' index-only
+    scans would read the table (portal.db, reporting.sums). VACUUM (ANALYZE) of the whole
+    database now: a few seconds at the 2030 scale. Outside a transaction, as VACUUM must be."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
 
 
 def _forget_cached_figures():
@@ -227,7 +241,7 @@ def read_manifest(source):
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"Không đọc được {path}: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not all(
-            isinstance(manifest.get(key), dict) for key in ("files", "migrations", "counts")):
+            isinstance(manifest.get(key), dict) for key in ("files", "migrations", "counts", "media")):
         raise BackupError(f"{path} không đúng định dạng bản sao lưu (format {FORMAT}).")
     return manifest
 
