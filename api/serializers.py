@@ -11,8 +11,8 @@ from reporting.models import ReportValue
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None, help_text="Mã đơn vị cấp trên")
-    successor = serializers.CharField(source="successor.code", default=None,
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True, help_text="Mã đơn vị cấp trên")
+    successor = serializers.CharField(source="successor.code", default=None, allow_null=True,
                                       help_text="Mã đơn vị đã tiếp nhận (tỉnh bị sáp nhập năm 2025)")
 
     class Meta:
@@ -35,7 +35,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code", help_text="Mã địa bàn của kế hoạch")
-    based_on = serializers.CharField(source="based_on.key", default=None, help_text="Mã kế hoạch làm căn cứ")
+    based_on = serializers.CharField(source="based_on.key", default=None, allow_null=True, help_text="Mã kế hoạch làm căn cứ")
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -55,7 +55,7 @@ class WorkforceSerializer(serializers.Serializer):
 class CooperativeSerializer(serializers.ModelSerializer):
     commune = serializers.CharField(source="commune.code", help_text="Mã xã/phường")
     commune_name = serializers.CharField(source="commune.name")
-    province = serializers.CharField(source="commune.parent.code", default=None, help_text="Mã tỉnh/thành phố")
+    province = serializers.CharField(source="commune.parent.code", default=None, allow_null=True, help_text="Mã tỉnh/thành phố")
     workforce = serializers.SerializerMethodField(help_text="Thành viên, lao động của năm gần nhất")
 
     class Meta:

@@ -5,7 +5,7 @@ The API's views answer a request without a token with 401 JSON, not the log-in p
 The docs are a page for people: signed out, login_required sends them to log in (DRF marks its
 views login_not_required itself, so the middleware alone would not)."""
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import pages, views
@@ -27,4 +27,6 @@ urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("ma-truy-cap/", pages.token_page, name="token"),
+    # Last: any other /api/v1/.../ address is a JSON 404 (one without its slash is still redirected to it).
+    re_path(r"^v1/.*/$", api(views.NoSuchRoute)),
 ]

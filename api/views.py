@@ -76,7 +76,8 @@ def _plans(user):
                   .prefetch_related(Prefetch("targets", queryset=targets)), user).order_by("issued_on", "key", "pk")
 
 
-@extend_schema(summary="Kế hoạch áp dụng cho địa bàn của người dùng, với mục tiêu như văn bản ghi")
+@extend_schema(summary="Kế hoạch áp dụng cho địa bàn của người dùng, với mục tiêu như văn bản ghi",
+               responses={200: s.PlanSerializer(many=True), 404: NOT_FOUND})
 class PlanList(ListAPIView):
     serializer_class = s.PlanSerializer
 
@@ -133,7 +134,7 @@ class ProgressView(APIView):
     _param("status", "Tình trạng", enum=[c for c, _l in CooperativeFilterForm.base_fields["status"].choices if c]),
     _param("women_managed", "Do phụ nữ tham gia quản lý", enum=["yes", "no"]),
     _param("many_women_jobs", "Tạo nhiều việc làm cho lao động nữ (no gồm cả chưa rõ)", enum=["yes", "no"]),
-], responses={200: s.CooperativeSerializer(many=True), 400: BAD_REQUEST})
+], responses={200: s.CooperativeSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND})
 class CooperativeList(ListAPIView):
     serializer_class = s.CooperativeSerializer
     pagination_class = CooperativePagination
@@ -178,3 +179,12 @@ class ReportValueList(ListAPIView):
             values = values.filter(indicator__code=params["indicator"])
         return values.select_related("report__area", "report__period", "indicator").order_by(
             "report__period__year", "report__period__kind", "report__area__code", "indicator__code", "pk")
+
+
+class NoSuchRoute(APIView):
+    """Any other address under /api/v1/ (a plan id that is not a number, a code with a slash):
+    the API's JSON 404, not the pages' HTML one."""
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        raise Http404(_("Không có địa chỉ này trong API."))
