@@ -12,6 +12,7 @@ import io
 from uuid import uuid4
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from portal.spreadsheet_limits import measure_workbook
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_ROWS = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SAVED_MEANWHILE = "Các HTX/THT này vừa được người khác nhập; tải lại danh sách để xem."
 
 
 class UploadForm(SpreadsheetUploadForm):
@@ -98,7 +100,14 @@ def import_confirm(request):
                                  file=form.cleaned_data["import_file_name"],
                                  original_name=form.cleaned_data["original_name"])
         return redirect("jobs:detail", pk=job.pk)
-    result = import_cooperatives(io.BytesIO(data), within=request.user.area)
+    try:
+        result = import_cooperatives(io.BytesIO(data), within=request.user.area)
+    except IntegrityError:  # the same rows written by another confirmation at the same moment
+        storage.remove()
+        messages.error(request, _(SAVED_MEANWHILE))
+        return render(request, "cooperatives/import_preview.html", {
+            "nav": "coops", "result": None, "conflict": True, "preview": [], "more": 0,
+            "file_name": form.cleaned_data["original_name"], "breadcrumbs": _crumbs(_("Nhập từ Excel"))}, status=409)
     storage.remove()
     if not result.ok:  # the database changed since the preview (someone else's edit)
         return render(request, "cooperatives/import_preview.html", {

@@ -6,6 +6,7 @@ import io
 import tempfile
 
 from django.core.files import File
+from django.db import IntegrityError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -81,7 +82,11 @@ def import_confirm(job, progress):
 
     data = _stored_upload(job)
     progress.done(0, _("Đang nhập…"), force=True)
-    result = import_cooperatives(io.BytesIO(data), within=job.owner.area, on_progress=progress)
+    try:
+        result = import_cooperatives(io.BytesIO(data), within=job.owner.area, on_progress=progress)
+    except IntegrityError:  # the same rows written by another confirmation at the same moment
+        stored_upload(job.params["file"]).remove()
+        raise JobFailed(_("Các HTX/THT này vừa được người khác nhập; tải lại danh sách để xem.")) from None
     job.result = {**_import_result(result), "original_name": job.params.get("original_name", "")}
     if not result.ok:  # the database changed since the preview
         raise JobFailed(_("%(n)s lỗi: không ghi dữ liệu nào. Sửa tệp rồi nhập lại.") % {"n": len(result.errors)})
