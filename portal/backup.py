@@ -255,7 +255,7 @@ def verify_files(source, manifest):
         raise BackupError(f"{MANIFEST} không ghi tệp {', '.join(sorted(missing))}: bản sao lưu không dùng được.")
     for name, expected in files.items():
         path = Path(source) / name
-        if Path(name).name != name or not path.is_file():
+        if Path(name).name != name or not isinstance(expected, dict) or not path.is_file():
             raise BackupError(f"Thiếu tệp {name} của bản sao lưu.")
         if path.stat().st_size != expected.get("size") or sha256(path) != expected.get("sha256"):
             raise BackupError(f"Tệp {name} bị hỏng (kích thước hoặc mã kiểm tra sha256 không khớp {MANIFEST}); "
