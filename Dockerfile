@@ -2,12 +2,13 @@
 # behind the reverse proxy of docker-compose.yml (deploy/Caddyfile).
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-# WeasyPrint (PDFs): Pango, and HarfBuzz's subsetter (fonts embedded as subsets; without it
-# WeasyPrint warns at every PDF and embeds whole fonts).
+# WeasyPrint (PDFs): Pango, and HarfBuzz's font subsetter (without it WeasyPrint warns at every PDF).
 # pg_dump (`manage.py backup`) must be at least as new as the server, postgres:16, and bookworm's
 # own client is 15: postgresql-client-16 comes from the PostgreSQL project's apt repository.
-ADD --chmod=644 https://www.postgresql.org/media/keys/ACCC4CF8.asc /usr/share/keyrings/pgdg.asc
-RUN echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+# (The repository's signing key, fetched with the image's own python: no curl or gnupg needed.)
+RUN python -c "import urllib.request as u; u.urlretrieve('https://www.postgresql.org/media/keys/ACCC4CF8.asc', \
+        '/usr/share/keyrings/pgdg.asc')" \
+    && echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
         libharfbuzz-subset0 postgresql-client-16 \

@@ -529,7 +529,17 @@ class Rehearsal:
             if b"gunicorn" not in f.read():   # start-web must have exec'd: gunicorn gets compose's SIGTERM
                 raise Failure(f"{service.name}: PID {service.proc.pid} is not gunicorn (no exec in deploy/start-web?)")
 
+    def differences(self):
+        """What the host changes in the web and worker environment (printed: nothing else differs)."""
+        compose = compose_environment(self.compose, "web", self.given)
+        host = self.environment("web")
+        secret = self.given["POSTGRES_PASSWORD"]
+        shown = [f"{k} {compose[k]} → {host[k]}".replace(secret, "…") for k in compose if compose[k] != host[k]]
+        return shown + ["GUNICORN_BIND (start-web's default 0.0.0.0:8000) → 127.0.0.1:<its port>"]
+
     def webs(self):
+        for line in self.differences():
+            print(f"    host difference: {line}", flush=True)
         command = self.cmd()
         self.compose["services"]["web"].setdefault("command", command)
         first = free_port(18001)
