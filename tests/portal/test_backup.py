@@ -289,18 +289,31 @@ def test_a_backup_is_not_written_into_a_folder_that_has_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
 
 
-@pytest.mark.skipif(not POSTGRES, reason="pg_dump is PostgreSQL's")
-def test_a_pg_dump_older_than_the_server_is_refused(source, tmp_path):
+def _old_pg_dump(tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "pg_dump"
     fake.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n", encoding="utf-8")
     fake.chmod(0o755)
-    target = tmp_path / "backup"
-    done = manage(source["url"], source["media"], "backup", str(target), check=False, PG_BIN_DIR=str(bin_dir))
-    assert done.returncode != 0, done.stdout
-    assert "pg_dump 9 cũ hơn máy chủ PostgreSQL" in done.stderr and "postgresql-client-" in done.stderr
-    assert not target.exists()
+    return bin_dir
+
+
+def test_a_pg_dump_older_than_the_server_is_refused(source, tmp_path, monkeypatch):
+    """On PostgreSQL the whole command against the server; on SQLite (no pg_dump involved) the
+    same client found through PG_BIN_DIR, read and held against a PostgreSQL 16 server."""
+    bin_dir = _old_pg_dump(tmp_path)
+    if POSTGRES:
+        target = tmp_path / "backup"
+        done = manage(source["url"], source["media"], "backup", str(target), check=False, PG_BIN_DIR=str(bin_dir))
+        assert done.returncode != 0, done.stdout
+        assert "pg_dump 9 cũ hơn máy chủ PostgreSQL" in done.stderr and "postgresql-client-" in done.stderr
+        assert not target.exists()
+    else:
+        monkeypatch.setenv("PG_BIN_DIR", str(bin_dir))
+        program = backup.pg_program("pg_dump")
+        assert program == str(bin_dir / "pg_dump") and backup.client_major(program) == 9
+        with pytest.raises(backup.BackupError, match="pg_dump 9 cũ hơn máy chủ PostgreSQL 16"):
+            backup.check_pg_client("pg_dump", backup.client_major(program), 160004)
 
 
 # The plain functions ----------------------------------------------------------------------------
