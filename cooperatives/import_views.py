@@ -37,6 +37,7 @@ SAVED_MEANWHILE = "Các HTX/THT này vừa được người khác nhập; tải
 
 class UploadForm(SpreadsheetUploadForm):
     max_bytes = MAX_UPLOAD
+    background_job = True  # import_upload sends a file of more than JOB_THRESHOLD_ROWS rows to a job
 
 
 ConfirmForm = UploadConfirmForm

@@ -211,15 +211,22 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
 
 class SpreadsheetUploadForm(forms.Form):
-    """The upload step of every browser import (cooperatives, allocations, area groups): an
-    .xlsx, no larger than ``max_bytes``, measured before it is parsed (portal.spreadsheet_limits),
-    so that a file whose sheets would expand past the limits is refused in milliseconds."""
+    """The upload step of every browser import (cooperatives, report figures, activities,
+    allocations, area groups): an .xlsx, no larger than ``max_bytes``, measured before it is
+    parsed (portal.spreadsheet_limits: every part inflated once, its rows counted, entity
+    declarations refused), so that a file that would expand past the limits is refused in
+    milliseconds. ``size.rows`` is what was counted: the views choose a background job on it.
+    An import that always runs inside the request (``background_job`` False) takes no more than
+    settings.JOB_THRESHOLD_ROWS data rows; one with a job, up to IMPORT_MAX_ROWS."""
     size = None  # the WorkbookSize measured before parsing
     max_bytes = 20 * 1024 * 1024
+    background_job = False  # True where the view sends a large file to a job
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def clean_file(self):
-        from portal.spreadsheet_limits import TooLarge, check_workbook
+        from django.conf import settings
+
+        from portal.spreadsheet_limits import TooLarge, check_workbook, max_rows
 
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
@@ -227,7 +234,7 @@ class SpreadsheetUploadForm(forms.Form):
         if f.size > self.max_bytes:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)})
         try:
-            self.size = check_workbook(f)
+            self.size = check_workbook(f, None if self.background_job else min(settings.JOB_THRESHOLD_ROWS, max_rows()))
         except TooLarge as exc:
             raise forms.ValidationError(str(exc)) from exc
         return f

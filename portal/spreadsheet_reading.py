@@ -13,6 +13,8 @@ reporting.importer) and the commands that take a date (`progress --as-of`).
 import datetime
 import functools
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -207,11 +209,9 @@ def _find_header(rows, index):
 def read_sheet(ws, columns, index, required, errors):
     sheet = SheetRows(title=nfc(ws.title))
     rows = ws.iter_rows(values_only=True)
-    head = []
-    for number, values in enumerate(rows, start=1):
-        head.append((number, values))
-        if number >= HEADER_SCAN_ROWS:
-            break
+    head = _read_head(rows, sheet, columns, errors)
+    if head is None:
+        return sheet
     header_row, found = _find_header(head, index)
     if header_row is None:
         errors.append(RowError(sheet.title, 1, columns[0][1],
@@ -242,19 +242,47 @@ def read_sheet(ws, columns, index, required, errors):
 
     for number, values in head:
         collect(number, values)
-    for number, values in enumerate(rows, start=len(head) + 1):
-        collect(number, values)
+    number = len(head)
+    try:
+        for number, values in enumerate(rows, start=len(head) + 1):
+            collect(number, values)
+    except UNREADABLE as exc:  # measured before (portal.spreadsheet_limits), but never a 500
+        errors.append(RowError(sheet.title, number + 1, columns[0][1], unreadable_reason(exc)))
     return sheet
+
+
+def _read_head(rows, sheet, columns, errors):
+    head = []
+    try:
+        for number, values in enumerate(rows, start=1):
+            head.append((number, values))
+            if number >= HEADER_SCAN_ROWS:
+                break
+    except UNREADABLE as exc:
+        errors.append(RowError(sheet.title, len(head) + 1, columns[0][1], unreadable_reason(exc)))
+        return None
+    return head
 
 
 class NotAWorkbook(ValueError):
     """The file is not an .xlsx workbook (a renamed .xls, a CSV, a damaged download)."""
 
 
+# What openpyxl raises on a part it cannot read: malformed XML (ElementTree's and lxml's
+# ParseError are SyntaxErrors), an entity declaration (defusedxml's errors are ValueErrors), a
+# damaged zip member. check_workbook refuses such files before they are parsed; this is the
+# fallback, so that a file it let through is an error of the file rather than a 500.
+UNREADABLE = (SyntaxError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
+
+
+def unreadable_reason(exc):
+    if type(exc).__name__ in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
+        return "tệp chứa khai báo thực thể XML, không nhận"
+    return "tệp Excel bị hỏng, không đọc được (hãy mở bằng Excel và lưu lại dạng .xlsx)"
+
+
 def open_workbook(path_or_file):
     """openpyxl's read-only workbook, or NotAWorkbook with a Vietnamese reason."""
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -262,8 +290,10 @@ def open_workbook(path_or_file):
         path_or_file.seek(0)
     try:
         return load_workbook(path_or_file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise NotAWorkbook("tệp không phải tệp Excel .xlsx hợp lệ (hãy mở bằng Excel và lưu lại dạng .xlsx)") from exc
+    except (InvalidFileException, *UNREADABLE) as exc:
+        reason = unreadable_reason(exc) if isinstance(exc, (SyntaxError, ValueError)) else (
+            "tệp không phải tệp Excel .xlsx hợp lệ (hãy mở bằng Excel và lưu lại dạng .xlsx)")
+        raise NotAWorkbook(reason) from exc
 
 
 # ---------------------------------------------------------------------------------------

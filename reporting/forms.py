@@ -129,6 +129,7 @@ IMPORT_STATUS_CHOICES = [(Report.Status.APPROVED, _("Đã duyệt (số liệu l
 class FiguresUploadForm(SpreadsheetUploadForm):
     """The upload of a file of report figures (DOMAIN.md §7) with the status its reports get
     (`import_submissions --status`)."""
+    background_job = True  # reporting.import_views sends a file of more than JOB_THRESHOLD_ROWS rows to a job
     status = forms.ChoiceField(label=_("Trạng thái của báo cáo được nhập"), choices=IMPORT_STATUS_CHOICES,
                                initial=Report.Status.APPROVED, widget=forms.RadioSelect)
 

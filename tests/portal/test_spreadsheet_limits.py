@@ -1,7 +1,8 @@
-"""Uploads have limits (issue #9, point 4): a spreadsheet that would expand past
-IMPORT_MAX_EXPANDED_MB, or records more than IMPORT_MAX_ROWS rows, is refused before it is parsed,
-by both import commands and the browser, with a Vietnamese reason, and nothing is written; a file
-of blank rows under its header is an error, not "created 0"."""
+"""Uploads have limits (issue #9, point 4; issue #19): a spreadsheet that would expand past
+IMPORT_MAX_EXPANDED_MB, or holds more than IMPORT_MAX_ROWS rows (as counted while inflating it,
+whatever it says of itself: tests/portal/test_hostile_spreadsheets.py), is refused before it is
+parsed, by both import commands and the browser, with a Vietnamese reason, and nothing is
+written; a file of blank rows under its header is an error, not "created 0"."""
 import io
 import time
 import zipfile
@@ -47,18 +48,21 @@ def huge(tmp_path_factory):
     return expanding_file(tmp_path_factory.mktemp("huge") / "huge.xlsx")
 
 
-def test_measure_reads_the_zip_directory_and_the_dimension(tmp_path, huge):
+def test_measure_inflates_every_part_and_stops_past_the_limit(tmp_path, huge):
     size = measure_workbook(clean_file(tmp_path))  # the largest sheet: managers, header + 5 rows
-    assert size.rows == 6 and size.expanded_bytes < 100_000
+    assert size.rows == 6 and size.expanded_bytes < 100_000 and size.refusal is None
     assert huge.stat().st_size < 5 * 1024 * 1024
-    assert measure_workbook(huge).expanded_bytes > 200 * 1024 * 1024
+    start = time.perf_counter()
+    size = measure_workbook(huge)
+    assert 180 * 1024 * 1024 < size.expanded_bytes <= 182 * 1024 * 1024  # stopped a megabyte past 180 MB
+    assert size.refusal.startswith("Tệp quá lớn: khi giải nén, nội dung tệp vượt 180 MB")
+    assert time.perf_counter() - start < 5
     assert measure_workbook(io.BytesIO(b"Ma so,Ten\n1,A\n")) is None  # not a zip: the importer says so
 
 
 def test_a_200_mb_expanding_sheet_is_refused_by_the_command_before_parsing(huge):
     start = time.perf_counter()
-    with pytest.raises(CommandError, match="Tệp quá lớn: khi giải nén, các sheet chiếm 2[01][0-9] MB, "
-                                           "vượt giới hạn 180 MB"):
+    with pytest.raises(CommandError, match="Tệp quá lớn: khi giải nén, nội dung tệp vượt 180 MB"):
         call_command("import_cooperatives", str(huge))
     assert time.perf_counter() - start < 10  # it never reaches openpyxl (7 minutes before)
     assert not Cooperative.objects.filter(code__startswith="49001").exists()
@@ -77,7 +81,7 @@ def test_a_200_mb_expanding_sheet_is_refused_by_the_browser(client_for, users, h
     assert not Cooperative.objects.filter(code__startswith="49001").exists()
 
 
-def test_too_many_rows_is_refused_from_the_dimension(settings, tmp_path):
+def test_too_many_rows_is_refused_as_counted(settings, tmp_path):
     settings.IMPORT_MAX_ROWS = 5
     path = write_book(tmp_path / "rows.xlsx", COOP_HEADERS, CLEAN_COOPS * 20)
     with pytest.raises(TooLarge, match="Tệp có 61 dòng, vượt giới hạn 5 dòng dữ liệu"):
