@@ -22,8 +22,8 @@ def test_compose_runs_redis_for_web_and_worker():
 
 
 def test_gunicorn_takes_workers_threads_and_timeout_from_the_environment():
-    cmd = (BASE_DIR / "Dockerfile").read_text().split("CMD", 1)[1]
+    cmd = (BASE_DIR / "deploy" / "start-web").read_text()   # the image's CMD (Dockerfile)
     for name, flag in (("GUNICORN_WORKERS", "--workers"), ("GUNICORN_THREADS", "--threads"),
                        ("GUNICORN_TIMEOUT", "--timeout")):
-        assert f"{flag} ${{{name}:-" in cmd
+        assert f'{flag} "${{{name}:-' in cmd
         assert name in compose_environment("web", SECRETS)
