@@ -57,7 +57,8 @@ PAGES = {
                   ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks)],
     "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/")],
     "quantri": [("home", "/"), ("progress-national", "/tien-do/VN/"), ("users", "/nguoi-dung/"),
-                ("plans", "/ke-hoach/"), ("allocation", lang_son_allocation), ("jobs", "/cong-viec/"),
+                ("plans", "/ke-hoach/"), ("plan", lang_son_plan), ("allocation", lang_son_allocation),
+                ("jobs", "/cong-viec/"),
                 ("import-cooperatives", "/hop-tac-xa/nhap/"), ("import-figures", "/bao-cao/nhap/")],
 }
 
@@ -71,7 +72,8 @@ def start_server(port):
     env["DJANGO_SECURE_COOKIES"] = "0"
     run = [sys.executable, "manage.py"]
     subprocess.run(run + ["migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(run + ["bootstrap", "--demo", "--no-migrate"], cwd=ROOT, env=env, check=True,
+    # DEBUG off as on a server (hashed static files): a demonstration server, so the demo is asked for
+    subprocess.run(run + ["bootstrap", "--demo", "--allow-demo-in-production", "--no-migrate"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run(run + ["collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(run + ["runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
