@@ -5,15 +5,20 @@ generates requests for each GET operation, valid and invalid, and sends them to 
 application in this process, with a real personal token, inside the test's transaction. Each
 response must not be a server error and must conform to the schema: a documented status code, the
 documented content type, and a body that validates against the documented response schema.
+The API is read-only: only its GET operations are generated (schemathesis also sends each route
+the methods it does not document once, which must answer 405).
 
 Bounded and repeatable: FUZZ_API_EXAMPLES examples per operation (default 25), derandomized with
-a fixed seed; raise FUZZ_API_EXAMPLES to fuzz longer locally (docs/testing.md)."""
+a fixed seed; raise FUZZ_API_EXAMPLES to fuzz longer locally, FUZZ_RANDOM=1 for new examples
+(docs/testing.md)."""
 import json
 import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -31,6 +36,7 @@ from plans.models import Plan
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "25"))
 SEED = 20260101
+DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"  # FUZZ_RANDOM=1: new examples each run
 
 
 def _raw_schema():
@@ -43,7 +49,7 @@ CONFIG = SchemathesisConfig.from_dict({
     "seed": SEED,
     "generation": {
         "max-examples": MAX_EXAMPLES,
-        "deterministic": True,
+        "deterministic": DERANDOMIZE,
         "database": "none",
         # A NUL is refused by RejectNulMiddleware with 400 before any view (tests/test_hardening_inputs.py).
         "allow-x00": False,
@@ -58,9 +64,17 @@ WSGI = get_wsgi_application()
 @pytest.fixture
 def api_token(users, settings):
     """The national administrator's token: she sees every area, so answers carry data. The
-    throttle is lifted (a 429 is tested in tests/api/test_endpoints.py, not here)."""
+    throttle is lifted (a 429 is tested in tests/api/test_endpoints.py, not here).
+
+    The WSGI handler closes "old" connections when a request starts and ends; inside the test's
+    transaction that would close the test's own connection (PostgreSQL). Django's test client
+    disconnects the same handler for the same reason."""
     settings.API_THROTTLE_RATE = "1000000/hour"
-    return issue_token(users["national_admin"])
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield issue_token(users["national_admin"])
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_every_api_route_is_fuzzed():
@@ -71,7 +85,7 @@ def test_every_api_route_is_fuzzed():
 
 
 # The fixtures (the users, the token) are read-only for the API: sharing them across examples is fine.
-BOUNDED = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
+BOUNDED = settings(max_examples=MAX_EXAMPLES, derandomize=DERANDOMIZE, database=None, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
