@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -44,7 +44,10 @@ class WholeNumberField(VietnameseDecimalField):
     def to_python(self, value):
         value = super().to_python(value)
         if value is not None and value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
+            try:
+                value = value.quantize(Decimal(1))
+            except InvalidOperation:  # more than Decimal's 28 digits: left as it is, max_digits refuses it
+                pass
         return value
 
 

@@ -1,6 +1,7 @@
 """What the fuzzers (tests/api/test_schema_fuzz.py, tests/test_form_fuzz.py) found, one plain
 example each, so that each stays fixed whatever the fuzzers' seeds draw."""
 import pytest
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from api.tokens import issue_token
@@ -52,3 +53,60 @@ def test_the_catch_all_leaves_the_real_routes_and_the_slash_redirect_alone(clien
     assert _token_get(client, users["province_admin"], f"/api/v1/plans/{plan.pk}/").status_code == 200
     response = _token_get(client, users["province_admin"], "/api/v1/plans")
     assert response.status_code == 301 and response["Location"] == "/api/v1/plans/"
+
+
+# The forms -----------------------------------------------------------------------------
+
+HUGE = "1" + "0" * 28  # 29 digits: more than Decimal's context holds (28)
+
+
+def _own_form_data(client, url):
+    """The page's own POST form (action: the page itself), filled with the page's values."""
+    from tests.test_form_fuzz import _forms
+
+    page = client.get(url)
+    assert page.status_code == 200
+    form = next(f for f in _forms(page.content.decode(), url) if f["method"] == "post" and f["action"].endswith(url))
+    data = {}
+    for name, kind, value, options in form["fields"]:
+        if kind.endswith("-off"):
+            continue
+        if kind == "select":
+            value = value or options[:1]
+        data.setdefault(name, []).extend(value if isinstance(value, list) else [value])
+    return form["fields"], data
+
+
+def test_a_whole_number_of_29_digits_is_refused_not_a_500():
+    from django import forms as django_forms
+
+    from plans.forms import CountField, WholeNumberField
+
+    with pytest.raises(django_forms.ValidationError):
+        WholeNumberField(required=False, min_value=0, max_digits=12, decimal_places=0).clean(HUGE)
+    assert WholeNumberField(required=False).clean("12,0") == 12  # the quantize still normalises "12,0"
+    assert str(CountField(required=False).clean("2.000")) == "2000"
+
+
+def test_a_29_digit_report_figure_is_a_form_error(client, users):
+    from tests.portal.test_scoping import _own_report_kw
+
+    client.force_login(users["commune_editor"])
+    url = reverse("reporting:detail", kwargs=_own_report_kw())
+    fields, data = _own_form_data(client, url)
+    figures = [name for name, kind, _v, _o in fields if kind == "text"]
+    assert figures
+    response = client.post(url, {**data, **{name: HUGE for name in figures}})
+    assert response.status_code == 200  # the form again, with its errors
+
+
+def test_a_29_digit_workforce_count_is_a_form_error(client, users):
+    from tests.portal.test_scoping import _child_kw
+
+    client.force_login(users["commune_editor"])
+    url = reverse("cooperatives:workforce_edit", kwargs=_child_kw("workforce")())
+    _fields, data = _own_form_data(client, url)
+    assert "members" in data
+    response = client.post(url, {**data, "members": HUGE})
+    assert response.status_code == 200
+    assert response.context["form"].errors["members"]
