@@ -149,6 +149,19 @@ class BaseTargetFormSet(forms.BaseInlineFormSet):
                                % {"year": key[1], "row": seen[key]})
             else:
                 seen[key] = self.forms.index(form) + 1
+        # A target of the plan that this formset does not show as an existing row (its
+        # management form tampered with: INITIAL_FORMS lowered) must not be created again: the
+        # inline formset leaves the plan out of its unique check, and the database would refuse.
+        shown = {f.instance.pk for f in self.initial_forms if f.instance.pk}
+        others = {(t.indicator_id, t.milestone, t.per_unit or "", t.area_group or "")
+                  for t in Target.objects.filter(plan=self.instance).exclude(pk__in=shown)} if self.instance.pk else set()
+        for form in self.forms:
+            c = getattr(form, "cleaned_data", None)
+            if not c or self._should_delete_form(form) or c.get("indicator") is None:
+                continue
+            key = (c["indicator"].pk, c.get("milestone"), c.get("per_unit") or "", c.get("area_group") or "")
+            if key in others:
+                form.add_error("indicator", _("Chỉ tiêu này đã có mục tiêu cho mốc %(year)s.") % {"year": key[1]})
         super().clean()
 
 

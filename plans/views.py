@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,15 +84,22 @@ def _edit_children(request, pk, formset_class, template, title, success):
     formset = formset_class(request.POST or None, instance=plan)
     if request.method == "POST":
         if formset.is_valid():
-            with transaction.atomic():
-                formset.save()
+            try:
+                with transaction.atomic():
+                    formset.save()
+            except IntegrityError:   # the same row saved by a colleague at the same moment
+                messages.error(request, _("Bảng vừa được người khác lưu; tải lại để xem. Số bạn vừa nhập chưa được lưu."))
+                return render(request, template, _children_context(plan, formset, title), status=409)
             messages.success(request, success)
             return redirect("plans:detail", plan.pk)
         messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu đỏ."))
-    return render(request, template, {
-        "nav": "plans", "plan": plan, "formset": formset, "title": title,
-        "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")),
-                        (_label(plan), reverse("plans:detail", args=[plan.pk])), (title, None)]})
+    return render(request, template, _children_context(plan, formset, title))
+
+
+def _children_context(plan, formset, title):
+    return {"nav": "plans", "plan": plan, "formset": formset, "title": title,
+            "breadcrumbs": [(_("Kế hoạch, chỉ tiêu"), reverse("plans:list")),
+                            (_label(plan), reverse("plans:detail", args=[plan.pk])), (title, None)]}
 
 
 @require_http_methods(["GET", "POST"])

@@ -110,3 +110,39 @@ def test_a_29_digit_workforce_count_is_a_form_error(client, users):
     response = client.post(url, {**data, "members": HUGE})
     assert response.status_code == 200
     assert response.context["form"].errors["members"]
+
+
+def _targets_post(client, plan, initial=None, total=None, drop_ids=False):
+    """The targets page's formset as the browser would post it unchanged, its management form
+    then tampered with."""
+    page = client.get(reverse("plans:targets", args=[plan.pk]))
+    formset = page.context["formset"]
+    data = {}
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else value
+    management = formset.management_form
+    data.update({management.add_prefix("TOTAL_FORMS"): total or str(len(formset.forms)),
+                 management.add_prefix("INITIAL_FORMS"): initial or str(formset.initial_form_count()),
+                 management.add_prefix("MIN_NUM_FORMS"): "0", management.add_prefix("MAX_NUM_FORMS"): "1000"})
+    if drop_ids:
+        data = {k: v for k, v in data.items() if not k.endswith("-id")}
+    return client.post(reverse("plans:targets", args=[plan.pk]), data)
+
+
+@pytest.mark.parametrize("initial, total, drop_ids", [("3", None, False), ("0", None, False), ("2", "3", False),
+                                                      (None, None, True), ("abc", None, False), ("99999", "99999", False)])
+def test_a_targets_formset_with_its_management_form_tampered_is_refused_not_a_500(client_for, users, initial, total,
+                                                                                drop_ids):
+    """INITIAL_FORMS lowered made the existing targets' rows new ones: the inline formset leaves
+    the plan out of its unique check and the database refused them (an IntegrityError 500)."""
+    from plans.models import Target
+
+    plan = Plan.objects.get(key="lang-son-2023")
+    before = sorted(Target.objects.filter(plan=plan).values_list("pk", "low", "high"))
+    response = _targets_post(client_for(users["province_admin"]), plan, initial, total, drop_ids)
+    assert response.status_code < 500
+    if initial in ("3", "0"):          # the rows of existing targets posted as new ones
+        assert response.status_code == 200 and "Chỉ tiêu này đã có mục tiêu cho mốc" in response.content.decode()
+    assert sorted(Target.objects.filter(plan=plan).values_list("pk", "low", "high")) == before
