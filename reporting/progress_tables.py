@@ -5,7 +5,7 @@ They are the page's hottest loops: nationally about a hundred units × a dozen i
 34 provinces × 16 periods at the 2030 scale. Each cell is formatted here once, with its
 labels looked up once per page (not per cell), and handed to the template as one safe string,
 so that the template renders a row with a handful of nodes instead of a dozen tags and filters
-per cell (measured with scripts/bench_progress.py: README "Measured"). Every value put into a cell
+per cell (measured with scripts/bench_progress.py: docs/performance.md, "Measured"). Every value put into a cell
 goes through ``_e`` (the standard library's ``html.escape``, quotes included: what Django's
 ``escape`` does, without its lazy-string wrapper per call). The rules (which status a
 unit gets, whom it is judged against) stay in reporting.rollup; this module only presents them.

@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # shellcheck disable=SC1091
 source .venv/bin/activate
-# The exact versions of the lock file (pip-compile of pyproject.toml, see README), then the
+# The exact versions of the lock file (pip-compile of pyproject.toml, see docs/operations.md), then the
 # project itself without resolving anything again.
 lock=requirements${EXTRAS:+-$EXTRAS}.lock
 stamp=.venv/.installed-$(cat pyproject.toml "$lock" | sha1sum | cut -c1-12)${EXTRAS:+-$EXTRAS}

@@ -1,4 +1,4 @@
-"""The layering (README "Layers"): home > reporting > cooperatives > plans > portal. A module
+"""The layering (docs/architecture.md, "Layers"): home > reporting > cooperatives > plans > portal. A module
 imports only from its own layer or the layers below: portal knows no feature, plans knows
 neither the registry nor the reports, the registry does not know the reports. The contract is
 [tool.importlinter] in pyproject.toml; these tests run import-linter on it."""

@@ -402,7 +402,7 @@ def _pins(name):
 def test_lock_files_pin_every_dependency_within_its_range():
     """requirements.lock (what the image installs) and requirements-test.lock (scripts/test, CI)
     are pip-compile's output for pyproject.toml: every dependency is pinned, within its range,
-    and the two agree. After changing pyproject.toml, compile them again (README)."""
+    and the two agree. After changing pyproject.toml, compile them again (docs/operations.md)."""
     project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
     runtime, test = _pins("requirements.lock"), _pins("requirements-test.lock")
     for lock, requirements in ((runtime, project["dependencies"]),

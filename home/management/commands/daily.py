@@ -1,4 +1,4 @@
-"""python manage.py daily — the portal's daily maintenance, for cron (README, "Production"):
+"""python manage.py daily — the portal's daily maintenance, for cron (docs/operations.md):
 recomputes the cooperatives' classifications (a manager's term ending changes them without any
 edit), deletes the browser-import uploads previewed but never confirmed, once older than
 IMPORT_UPLOAD_MAX_AGE_HOURS (24 by default), sends the reminders of reports coming due
