@@ -25,6 +25,7 @@ One pass over a 200 000-row file (about 170 MB of XML) takes well under a second
 (scripts/bench_spreadsheet_limits.py). The defaults admit a national file of 200 000 cooperatives.
 """
 import codecs
+import lzma
 import re
 import struct
 import zipfile
@@ -272,7 +273,8 @@ def _inflate(archive, info):
             with archive.open(info) as part:
                 while data := part.read(CHUNK):
                     yield data
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, lzma.LZMAError, NotImplementedError, RuntimeError, OSError, EOFError,
+                ValueError) as exc:  # a CRC or size mismatch, corrupt bzip2 (OSError) or LZMA data
             raise _damaged(info.filename) from exc
         return
     fp = archive.fp

@@ -12,6 +12,7 @@ reporting.importer) and the commands that take a date (`progress --as-of`).
 """
 import datetime
 import functools
+import lzma
 import re
 import zipfile
 import zlib
@@ -270,9 +271,9 @@ class NotAWorkbook(ValueError):
 
 # What openpyxl raises on a part it cannot read: malformed XML (ElementTree's and lxml's
 # ParseError are SyntaxErrors), an entity declaration (defusedxml's errors are ValueErrors), a
-# damaged zip member. check_workbook refuses such files before they are parsed; this is the
+# damaged zip member (corrupt LZMA data its own error). check_workbook refuses such files before they are parsed; this is the
 # fallback, so that a file it let through is an error of the file rather than a 500.
-UNREADABLE = (SyntaxError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
+UNREADABLE = (SyntaxError, ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error, lzma.LZMAError)
 
 
 def unreadable_reason(exc):

@@ -190,6 +190,32 @@ def test_a_damaged_or_unusual_zip_is_refused_not_passed_through(tmp_path):
     assert measure_workbook(io.BytesIO(b"Ma so,Ten\n1,A\n")) is None  # not a zip: the importer says so
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_part_compressed_otherwise_is_read_through_zipfile_and_refused_when_damaged(tmp_path, method):
+    """bzip2 and LZMA parts (which openpyxl reads too) are inflated by zipfile, whose reader stops
+    at the directory's size and checks the CRC: counted like any other, and a damaged one is
+    refused as damaged, not passed through or a 500."""
+    base = clean_file(tmp_path, "base.xlsx")
+    path = tmp_path / f"other-{method}.xlsx"
+    with zipfile.ZipFile(base) as old, zipfile.ZipFile(path, "w", method) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, sheet_xml(700) if info.filename == SHEET else old.read(info))
+    assert measure_workbook(path).rows == 700 and measure_workbook(path).refusal is None
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(SHEET)
+    start = info.header_offset + 30 + len(SHEET.encode()) + len(info.extra)
+    for at in range(start + 20, start + min(info.compress_size, 200) - 20):   # scramble the compressed bytes
+        data[at] ^= 0x5A
+    damaged = tmp_path / f"damaged-{method}.xlsx"
+    damaged.write_bytes(bytes(data))
+    assert measure_workbook(damaged).refusal.startswith(DAMAGED)
+    from cooperatives.importer import import_cooperatives   # and behind the measure, the importer's own reading
+
+    result = import_cooperatives(damaged, dry_run=True)
+    assert not result.ok and result.errors
+
+
 # --- refused by the commands and every browser import ------------------------------------------
 
 @pytest.mark.parametrize("command", ["import_cooperatives", "import_submissions"])
