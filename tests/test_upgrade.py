@@ -21,10 +21,10 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
+
+from tests import databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RELEASES = BASE_DIR / "RELEASES"
@@ -159,37 +159,14 @@ def previous_release():
 @contextmanager
 def fresh_database(folder):
     """The URL of an empty database on the suite's backend, removed afterwards."""
-    database = settings.DATABASES["default"]
-    if "postgresql" not in database["ENGINE"]:
+    if not databases.is_postgresql():
         yield f"sqlite:///{folder / 'upgrade.sqlite3'}", "sqlite"
         return
-    import psycopg2
-
     name = f"upgrade_{secrets.token_hex(4)}"
-    server = {"host": database["HOST"] or None, "port": database["PORT"] or None,
-              "user": database["USER"] or None, "password": database["PASSWORD"] or None}
-
-    def run(sql):
-        try:
-            connection = psycopg2.connect(dbname="postgres", **server)
-        except psycopg2.OperationalError:          # no maintenance database: the suite's own
-            connection = psycopg2.connect(dbname=database["NAME"], **server)
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            connection.close()
-
-    run(f'CREATE DATABASE "{name}"')
-    credentials = quote(database["USER"] or "", safe="")
-    if database["PASSWORD"]:
-        credentials += ":" + quote(database["PASSWORD"], safe="")
-    host = f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
     try:
-        yield f"postgres://{credentials}@{host}/{name}", "postgresql"
+        yield databases.create(name), "postgresql"
     finally:
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        databases.drop(name)
 
 
 class Runner:

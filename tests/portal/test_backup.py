@@ -18,16 +18,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 
 from portal import backup
+from tests import databases as suite_server
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = settings.DATABASES["default"]
-POSTGRES = "postgresql" in DEFAULT["ENGINE"]
+POSTGRES = suite_server.is_postgresql()
 MARK = "@@"
 ATTACHMENT = b"%PDF-1.4\n% bi\xc3\xaan b\xe1\xba\xa3n h\xe1\xbb\x8dp\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 ADD_ATTACHMENT = f"""
@@ -60,19 +58,13 @@ class Databases:
     def __init__(self, folder):
         self.folder = folder
         self.made = []
-        self.server = {"host": DEFAULT["HOST"] or None, "port": DEFAULT["PORT"] or None,
-                       "user": DEFAULT["USER"] or None, "password": DEFAULT["PASSWORD"] or None}
 
     def new(self, role):
         name = f"backup_{role}_{secrets.token_hex(4)}"
         self.made.append(name)
         if not POSTGRES:
             return f"sqlite:///{self.folder / (name + '.sqlite3')}"
-        self._run(f'CREATE DATABASE "{name}"')
-        credentials = quote(DEFAULT["USER"] or "", safe="")
-        if DEFAULT["PASSWORD"]:
-            credentials += ":" + quote(DEFAULT["PASSWORD"], safe="")
-        return f"postgres://{credentials}@{DEFAULT['HOST'] or 'localhost'}:{DEFAULT['PORT'] or 5432}/{name}"
+        return suite_server.create(name)
 
     def tables(self, url):
         name = url.rsplit("/", 1)[-1]
@@ -86,7 +78,7 @@ class Databases:
             return count
         import psycopg2
 
-        db = psycopg2.connect(dbname=name, **self.server)
+        db = psycopg2.connect(dbname=name, **suite_server.server())
         try:
             with db.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'")
@@ -97,18 +89,7 @@ class Databases:
     def drop_all(self):
         if POSTGRES:
             for name in self.made:
-                self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def _run(self, sql):
-        import psycopg2
-
-        db = psycopg2.connect(dbname="postgres", **self.server)
-        db.autocommit = True
-        try:
-            with db.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            db.close()
+                suite_server.drop(name)
 
 
 def manage(url, media, *args, check=True, **env):
