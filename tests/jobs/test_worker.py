@@ -72,8 +72,13 @@ class WorkerDatabase:
     def push(self):
         if self.sqlite:
             connection.ensure_connection()
-            with sqlite3.connect(self.file) as target:
+            target = sqlite3.connect(self.file)
+            try:
                 connection.connection.backup(target)
+                # as a running portal's file is (settings: WAL), before the other process opens it
+                target.execute("PRAGMA journal_mode=WAL")
+            finally:
+                target.close()
 
     def pull(self):
         if self.sqlite:
