@@ -6,12 +6,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # pg_dump (`manage.py backup`) must be at least as new as the server, postgres:16, and bookworm's
 # own client is 15: postgresql-client-16 comes from the PostgreSQL project's apt repository.
 # (The repository's signing key, fetched with the image's own python: no curl or gnupg needed.)
+# gnupg: `manage.py backup` encrypts with gpg when BACKUP_ENCRYPTION_KEY is set (docs/backup.md).
 RUN python -c "import urllib.request as u; u.urlretrieve('https://www.postgresql.org/media/keys/ACCC4CF8.asc', \
         '/usr/share/keyrings/pgdg.asc')" \
     && echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-        libharfbuzz-subset0 postgresql-client-16 \
+        libharfbuzz-subset0 postgresql-client-16 gnupg \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The exact versions of requirements.lock (pip-compile of pyproject.toml), then the project itself.

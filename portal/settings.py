@@ -329,3 +329,10 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 # `manage.py send_reminders` (run daily by `manage.py daily`): data-entry users of units that have
 # not sent a report are reminded this many days before its due date.
 REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])
+
+# Backups (portal/backup.py, docs/backup.md): with a passphrase here, `manage.py backup` stores
+# the database and the media encrypted (gpg, AES256), and `restore` needs the same one.
+# BACKUP_ENCRYPTION_KEY_FILE names a file holding it instead (a docker secret), read when a
+# backup or a restore runs.
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_ENCRYPTION_KEY_FILE = env("BACKUP_ENCRYPTION_KEY_FILE", default="")

@@ -2,6 +2,9 @@
 into another, empty database and media folder, and gives the same figures (progress of Lạng Sơn
 and of the country), the same users and password hashes, the same attachment bytes. A damaged
 file, a non-empty target, newer migrations, another engine are refused with nothing written.
+With BACKUP_ENCRYPTION_KEY the same portal is backed up encrypted by the real gpg: its files are
+OpenPGP, not a database or a tar, gpg decrypts them by hand, the restore with the key gives the
+rows and the attachment back, and a missing or wrong key is refused with the target left empty.
 
 pg_dump cannot see what a test's open transaction wrote, so the real commands run as
 subprocesses on databases made for this module: fresh PostgreSQL databases on the suite's
@@ -16,6 +19,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from portal import backup
 from tests import databases as suite_server
 
 ROOT = Path(__file__).resolve().parents[2]
+KEY = secrets.token_urlsafe(32)
 POSTGRES = suite_server.is_postgresql()
 MARK = "@@"
 ATTACHMENT = b"%PDF-1.4\n% bi\xc3\xaan b\xe1\xba\xa3n h\xe1\xbb\x8dp\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
@@ -97,8 +103,9 @@ def manage(url, media, *args, check=True, **env):
     one would answer the restored portal with the source's figures)."""
     environment = {**os.environ, "DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(media), "DJANGO_DEBUG": "1",
                    "CACHE_URL": "locmemcache://backup-test", **env}
-    if "PG_BIN_DIR" not in env:
-        environment.pop("PG_BIN_DIR", None)
+    for name in ("PG_BIN_DIR", "BACKUP_ENCRYPTION_KEY", "BACKUP_ENCRYPTION_KEY_FILE"):   # the machine's own
+        if name not in env:
+            environment.pop(name, None)
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=300)
     if check:
@@ -138,7 +145,17 @@ def source(databases, tmp_path_factory):
     print(f"\nbootstrap --demo {bootstrapped - started:.1f} s; backup {time.monotonic() - made:.1f} s: "
           f"{done.stdout.strip()}")
     return {"url": url, "media": media, "attachment": attachment, "state": state, "backup": folder / "backup",
-            "summary": done.stdout}
+            "summary": done.stdout, "stderr": done.stderr, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def encrypted(source):
+    """The same portal backed up with a key, given as a docker secret is: a file, newline at the end."""
+    key_file = source["folder"] / "backup-key"
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    target = source["folder"] / "encrypted"
+    done = manage(source["url"], source["media"], "backup", str(target), BACKUP_ENCRYPTION_KEY_FILE=str(key_file))
+    return {"backup": target, "key_file": key_file, "summary": done.stdout}
 
 
 def copy_of_backup(source, tmp_path):
@@ -179,6 +196,113 @@ def test_a_restored_backup_gives_the_same_figures_users_and_files(source, databa
     assert (media / source["attachment"]).read_bytes() == ATTACHMENT
     assert sorted(p.relative_to(media) for p in media.rglob("*")) == sorted(
         p.relative_to(source["media"]) for p in source["media"].rglob("*"))
+
+
+# Encrypted backups -----------------------------------------------------------------------------
+
+def database_file(encrypted):
+    return ("database.dump" if POSTGRES else "database.sqlite3") + (".gpg" if encrypted else "")
+
+
+def gpg_by_hand(*args):
+    """gpg as an operator runs it, in a home of its own (the test writes nothing to ~/.gnupg)."""
+    with tempfile.TemporaryDirectory() as home:
+        return subprocess.run(["gpg", "--homedir", home, "--batch", "--no-autostart", *args],
+                              capture_output=True, timeout=60)
+
+
+def test_an_encrypted_backup_restores_with_its_key(source, encrypted, databases, tmp_path):
+    folder = encrypted["backup"]
+    assert encrypted["summary"].startswith(f"Đã sao lưu vào {folder}: 3 tệp, mã hoá AES256")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encrypted"] is True and "AES256" in manifest["cipher"]
+    assert set(manifest["files"]) == {database_file(True), "media.tar.gpg"}
+    assert sorted(p.name for p in folder.iterdir()) == sorted([database_file(True), "media.tar.gpg", "manifest.json"])
+    for name, stored in manifest["files"].items():   # of the files as stored
+        assert stored == {"sha256": backup.sha256(folder / name), "size": (folder / name).stat().st_size}
+    assert manifest["counts"]["portal.User"] == 5 and manifest["media"]["files"] == 1
+
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(folder), BACKUP_ENCRYPTION_KEY=KEY)
+    assert done.stdout.startswith(f"Đã phục hồi từ {folder}") and "5 người dùng" in done.stdout
+    assert "26 báo cáo" in done.stdout   # and restore itself compared every key table's rows
+    assert (media / source["attachment"]).read_bytes() == ATTACHMENT
+    assert not list(databases.folder.glob("*.part")) and not list(databases.folder.glob(".restore-*"))
+
+
+def test_the_stored_files_are_openpgp_not_a_database_or_a_tar(encrypted, tmp_path):
+    folder = encrypted["backup"]
+    for name, plain_marks in ((database_file(True), [b"SQLite format 3", b"PGDMP"]),
+                              ("media.tar.gpg", [b"ustar", ATTACHMENT[:64]])):
+        data = (folder / name).read_bytes()
+        assert not any(mark in data for mark in plain_marks), name
+        assert data[0] in (0x8C, 0xC3) and data[2:4] == b"\x04\x09", name   # a v4 symmetric-key packet, AES256
+        packets = gpg_by_hand("--list-packets", str(folder / name)).stdout.decode()
+        assert ":symkey enc packet: version 4, cipher 9" in packets and "encrypted data packet" in packets, packets
+    # what docs/backup.md tells an operator to run, and the tar it gives
+    decrypted = gpg_by_hand("--pinentry-mode", "loopback", "--passphrase-file", str(encrypted["key_file"]),
+                            "--output", str(tmp_path / "media.tar"), "--decrypt", str(folder / "media.tar.gpg"))
+    assert decrypted.returncode == 0, decrypted.stderr
+    with tarfile.open(tmp_path / "media.tar") as tar:
+        (member,) = [m for m in tar.getmembers() if m.isfile()]
+        assert tar.extractfile(member).read() == ATTACHMENT
+
+
+def test_a_wrong_key_is_refused_and_the_target_stays_empty(encrypted, databases, tmp_path):
+    url, media = databases.new("dst"), tmp_path / "media"
+    done = manage(url, media, "restore", str(encrypted["backup"]), check=False, BACKUP_ENCRYPTION_KEY=KEY + "x")
+    assert done.returncode != 0 and f"Không giải mã được {database_file(True)}" in done.stderr, done.stderr
+    assert "khoá sai" in done.stderr and "Traceback" not in done.stderr and done.stdout == ""
+    assert databases.tables(url) == 0
+    assert not media.exists()
+    assert not list(databases.folder.glob(".restore-*"))   # SQLite: the decrypted attempt is gone
+
+
+def test_a_missing_key_is_refused(encrypted, tmp_path, settings):
+    settings.BACKUP_ENCRYPTION_KEY = settings.BACKUP_ENCRYPTION_KEY_FILE = ""
+    message = refused(encrypted["backup"], tmp_path, "được mã hoá (gpg) mà chưa có khoá")
+    assert "BACKUP_ENCRYPTION_KEY" in message
+    settings.BACKUP_ENCRYPTION_KEY_FILE = str(tmp_path / "no-such-secret")
+    refused(encrypted["backup"], tmp_path, "Không đọc được khoá mã hoá từ BACKUP_ENCRYPTION_KEY_FILE")
+
+
+def test_the_key_is_the_setting_else_the_files_line(settings, tmp_path):
+    settings.BACKUP_ENCRYPTION_KEY, settings.BACKUP_ENCRYPTION_KEY_FILE = "", ""
+    assert backup.encryption_key() == ""
+    (tmp_path / "key").write_text("mot khoa dai\r\n", encoding="utf-8")
+    settings.BACKUP_ENCRYPTION_KEY_FILE = str(tmp_path / "key")
+    assert backup.encryption_key() == "mot khoa dai"
+    settings.BACKUP_ENCRYPTION_KEY = "tu bien moi truong"
+    assert backup.encryption_key() == "tu bien moi truong"
+    settings.BACKUP_ENCRYPTION_KEY = "hai\ndong"   # gpg would read only the first line
+    with pytest.raises(backup.BackupError, match="một dòng"):
+        backup.encryption_key()
+    settings.BACKUP_ENCRYPTION_KEY = ""
+    (tmp_path / "key").write_text("\n", encoding="utf-8")
+    with pytest.raises(backup.BackupError, match="trống"):
+        backup.encryption_key()
+
+
+def test_no_encrypt_makes_a_plain_backup_even_with_a_key(source, tmp_path):
+    target = tmp_path / "plain"
+    done = manage(source["url"], source["media"], "backup", "--no-encrypt", str(target),
+                  BACKUP_ENCRYPTION_KEY=KEY, DJANGO_DEBUG="0")
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encrypted"] is False and "cipher" not in manifest
+    assert sorted(p.name for p in target.iterdir()) == sorted([database_file(False), "media.tar", "manifest.json"])
+    assert (target / database_file(False)).read_bytes().startswith(b"PGDMP" if POSTGRES else b"SQLite format 3\0")
+    assert tarfile.is_tarfile(target / "media.tar")
+    assert "KHÔNG được mã hoá" not in done.stderr   # a key is set: plain on purpose
+
+
+def test_an_unencrypted_backup_on_a_production_server_warns(source, tmp_path):
+    target = tmp_path / "plain"
+    done = manage(source["url"], source["media"], "backup", str(target), DJANGO_DEBUG="0")
+    assert done.stdout.startswith(f"Đã sao lưu vào {target}: 3 tệp, ")   # made all the same
+    assert json.loads((target / "manifest.json").read_text(encoding="utf-8"))["encrypted"] is False
+    assert "CẢNH BÁO: bản sao lưu này KHÔNG được mã hoá" in done.stderr, done.stderr
+    assert "BACKUP_ENCRYPTION_KEY" in done.stderr and "token_urlsafe" in done.stderr
+    assert "KHÔNG được mã hoá" not in source["stderr"]   # a laptop (DJANGO_DEBUG=1): no warning
 
 
 # The refusals ---------------------------------------------------------------------------------
