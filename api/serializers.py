@@ -3,10 +3,11 @@ the objects they name, as in the imports and `manage.py progress`."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Manager
 from plans.models import Plan, Target
 from plans.targets import describe
 from portal.models import Area
+from privacy.access import PERSON_FIELDS
 from reporting.models import ReportValue
 
 
@@ -70,6 +71,47 @@ class CooperativeSerializer(serializers.ModelSerializer):
         if getattr(coop, "wf_year", None) is None:  # annotated by cooperatives.selectors.with_latest_workforce
             return None
         return {name: getattr(coop, f"wf_{name}") for name in WorkforceSerializer().fields}
+
+
+class ManagerSerializer(serializers.ModelSerializer):
+    """A cooperative's manager. Birth year and ethnicity only when asked for (?fields=person,
+    with a purpose) by a user who may see them (privacy.access); every such page is logged."""
+    cooperative = serializers.CharField(source="cooperative.code", help_text="Mã số HTX/THT")
+    cooperative_name = serializers.CharField(source="cooperative.name")
+    anonymised = serializers.SerializerMethodField(help_text="Đã ẩn danh hóa")
+    birth_year = serializers.IntegerField(required=False, allow_null=True,
+                                          help_text="Chỉ khi ?fields=person và người dùng được xem")
+    ethnicity = serializers.CharField(required=False, help_text="Chỉ khi ?fields=person và người dùng được xem")
+
+    class Meta:
+        model = Manager
+        fields = ["id", "cooperative", "cooperative_name", "full_name", "gender", "role", "from_date", "to_date",
+                  "anonymised", "birth_year", "ethnicity"]
+
+    def get_anonymised(self, manager) -> bool:
+        return manager.anonymised_at is not None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.context.get("person_fields"):
+            for name in PERSON_FIELDS:
+                fields.pop(name, None)
+        return fields
+
+
+class ManagerProfileSerializer(serializers.Serializer):
+    """Managers in office today in active cooperatives, in counts; groups of 1–2 people are null
+    for a user who may not see person-level fields."""
+    total = serializers.IntegerField()
+    women = serializers.IntegerField()
+    kinh = serializers.IntegerField(allow_null=True)
+    dan_toc_thieu_so = serializers.IntegerField(allow_null=True)
+    dan_toc_chua_ghi = serializers.IntegerField(allow_null=True)
+    tuoi_duoi_30 = serializers.IntegerField(allow_null=True)
+    tuoi_30_44 = serializers.IntegerField(allow_null=True)
+    tuoi_45_59 = serializers.IntegerField(allow_null=True)
+    tuoi_tu_60 = serializers.IntegerField(allow_null=True)
+    tuoi_chua_ghi = serializers.IntegerField(allow_null=True)
 
 
 class ReportValueSerializer(serializers.ModelSerializer):

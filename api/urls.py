@@ -24,6 +24,8 @@ urlpatterns = [
     path("v1/progress/<str:code>/", api(views.ProgressView), name="progress"),
     path("v1/cooperatives/", api(views.CooperativeList), name="cooperatives"),
     path("v1/report-values/", api(views.ReportValueList), name="report_values"),
+    path("v1/managers/", api(views.ManagerList), name="managers"),
+    path("v1/managers/summary/", api(views.ManagerProfile), name="manager_profile"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("ma-truy-cap/", pages.token_page, name="token"),

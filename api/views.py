@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,12 +15,16 @@ from rest_framework.views import APIView
 from api import serializers as s
 from api.pagination import CooperativePagination
 from cooperatives.forms import CooperativeFilterForm
+from cooperatives.figures import manager_profile, suppress_small
+from cooperatives.models import Manager
 from cooperatives.selectors import cooperative_list, with_latest_workforce
 from plans.models import Indicator, Plan, Target
 from portal.models import LAST_OLD_DAY, Area
 from portal.scoping import area_q, can_see_area, get_scoped_or_404, scoped
 from reporting.models import Period, Report, ReportValue
 from reporting.progress_args import ProgressArgumentError, progress_args
+from privacy import access
+from privacy.models import AccessLog
 from reporting.cache import cached_progress
 
 MAPS = {"current": None, "old": LAST_OLD_DAY}
@@ -145,6 +149,73 @@ class CooperativeList(ListAPIView):
             raise ValidationError({field: [e["message"] for e in errors]
                                    for field, errors in form.errors.get_json_data().items()})
         return with_latest_workforce(cooperative_list(user=self.request.user, filters=form.filters))
+
+
+# Managers: names, sex and office for whoever reads the cooperative; birth year and ethnicity
+# only on request, with a purpose, to a user who may see them (privacy.access), and logged.
+
+def _filtered_cooperatives(request):
+    form = CooperativeFilterForm(request.query_params or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        raise ValidationError({field: [e["message"] for e in errors]
+                               for field, errors in form.errors.get_json_data().items()
+                               if field not in ("fields", "purpose")})
+    return form, cooperative_list(user=request.user, filters=form.filters).order_by().values("pk")
+
+
+@extend_schema(summary="Cán bộ quản lý HTX/THT (bộ lọc như danh sách HTX)", parameters=[
+    _param("area", "Mã tỉnh hoặc xã/phường (trong địa bàn của người dùng)"),
+    _param("q", "Tên HTX (có hoặc không dấu) hoặc phần đầu mã số"),
+    _param("fields", "person: gồm năm sinh, dân tộc (chỉ người nhập liệu, quản trị, hoặc được cấp quyền; "
+                     "ghi nhật ký)", enum=["person"]),
+    _param("purpose", "Mục đích (bắt buộc với fields=person; ít nhất 10 ký tự)"),
+], responses={200: s.ManagerSerializer(many=True), 400: BAD_REQUEST, 403: BAD_REQUEST, 404: NOT_FOUND})
+class ManagerList(ListAPIView):
+    serializer_class = s.ManagerSerializer
+
+    def person_fields(self):
+        params = self.request.query_params
+        wanted = params.get("fields", "")
+        if wanted not in ("", "person"):
+            raise ValidationError({"fields": _("Chỉ có fields=person.")})
+        if not wanted:
+            return False
+        if not access.may_see_person_fields(self.request.user):
+            raise PermissionDenied(_("Năm sinh, dân tộc của từng người chỉ dành cho cán bộ nhập liệu, quản trị "
+                                     "hoặc người được quản trị cấp quyền."))
+        if len(params.get("purpose", "").strip()) < 10:
+            raise ValidationError({"purpose": _("Ghi mục đích (ít nhất 10 ký tự) khi đọc năm sinh, dân tộc.")})
+        return True
+
+    def get_queryset(self):
+        _form, coops = _filtered_cooperatives(self.request)
+        return Manager.objects.filter(cooperative__in=coops).select_related("cooperative").order_by("pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "person_fields": self._person_fields}
+
+    def list(self, request, *args, **kwargs):
+        self._person_fields = self.person_fields()
+        response = super().list(request, *args, **kwargs)
+        if self._person_fields:
+            ids = [row["id"] for row in response.data.get("results", [])]
+            if ids:
+                access.record(request.user, AccessLog.Action.API, subject="manager", ids=ids,
+                              area=request.user.area, purpose=request.query_params.get("purpose", ""),
+                              where=request.get_full_path()[:300])
+        return response
+
+
+@extend_schema(summary="Cán bộ quản lý đang giữ chức vụ, theo giới tính, dân tộc, độ tuổi (số đếm)", parameters=[
+    _param("area", "Mã tỉnh hoặc xã/phường (trong địa bàn của người dùng)"),
+], responses={200: s.ManagerProfileSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+class ManagerProfile(APIView):
+    def get(self, request):
+        _form, coops = _filtered_cooperatives(request)
+        profile = manager_profile(Manager.objects.filter(cooperative__in=coops), datetime.date.today())
+        if not access.may_see_person_fields(request.user):
+            profile = suppress_small(profile)
+        return Response(profile)
 
 
 # Approved reports' figures.

@@ -1,70 +1,14 @@
-"""Exports of the registry. An exporter takes rows (the first one the header) and a format and
-returns ``(filename, mimetype, bytes)``: one code path for CSV and XLSX (STYLE.md, pretix)."""
-import csv
-import datetime
-import io
+"""Exports of the registry: rows (the first one the header) for the one writer of CSV and XLSX,
+portal.spreadsheets.export / write (also imported from here)."""
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.db.models import Count
 
 from cooperatives import rules
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Manager
 from cooperatives.selectors import latest_workforce
-from portal.spreadsheets import safe_cell, safe_row
-
-FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-def export(rows, fmt, *, name="hop-tac-xa", sheet="Danh sách"):
-    """rows: an iterable of sequences, the header first. fmt: "xlsx" or "csv"."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-    buf = io.BytesIO()
-    write(rows, fmt, buf, sheet=sheet)
-    return filename(name, fmt), FORMATS[fmt], buf.getvalue()
-
-
-def filename(name, fmt):
-    return f"{name}-{datetime.date.today():%Y%m%d}.{fmt}"
-
-
-def write(rows, fmt, out, *, sheet="Danh sách"):
-    """Writes the rows to the binary file ``out`` as they come: neither format holds the rows in
-    memory (openpyxl's write-only workbook keeps them in a temporary file), so an export of the
-    whole national registry, or a background job writing it to disk, stays small."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-    if fmt == "csv":
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
-        # The BOM tells Excel the file is UTF-8 (otherwise Vietnamese arrives garbled).
-        text.write("\ufeff")
-        writer = csv.writer(text)
-        for row in rows:
-            writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
-        text.flush()
-        text.detach()
-        return
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    bold = Font(bold=True)
-    for i, row in enumerate(rows):
-        if i == 0:
-            cells = []
-            for v in safe_row(row):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.font = bold
-                cells.append(cell)
-            ws.append(cells)
-        else:
-            ws.append(safe_row(row))
-    wb.save(out)
+from portal.spreadsheets import FORMATS, export, filename, write  # noqa: F401 (the registry's exporters)
 
 
 @contextmanager
@@ -79,14 +23,6 @@ def planned_for_every_row():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         yield
-
-
-def _text(value):
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
 
 
 def _yes_no(value):
@@ -123,3 +59,27 @@ def cooperative_rows(queryset):
                founded_on, _yes_no(founding), _yes_no(consolidation), statuses.get(status, status),
                _yes_no(women_managed), _yes_no(many_jobs),
                _yes_no(rules.counts_under_de_an(women_managed, many_jobs)), *latest.get(pk, no_workforce)]
+
+
+MANAGER_HEADER = ["Mã số HTX", "Tên HTX/THT", "Xã/phường", "Tỉnh/thành phố", "Họ và tên", "Giới tính", "Chức vụ",
+                  "Từ ngày", "Đến ngày", "Số lớp đào tạo đã dự"]
+PERSON_HEADER = ["Năm sinh", "Dân tộc"]
+
+
+def manager_rows(queryset, *, person_fields=False):
+    """The header, then one row per manager of an already scoped queryset: two queries whatever
+    the rows. Birth year and ethnicity only when ``person_fields`` (an explicit choice with a
+    stated purpose, logged by the caller: privacy.access)."""
+    yield MANAGER_HEADER + (PERSON_HEADER if person_fields else [])
+    genders = dict(Manager._meta.get_field("gender").flatchoices)
+    roles = dict(rules.ROLES)
+    fields = ["cooperative__code", "cooperative__name", "cooperative__commune__name",
+              "cooperative__commune__parent__name", "full_name", "gender", "role", "from_date", "to_date", "trained"]
+    if person_fields:
+        fields += ["birth_year", "ethnicity"]
+    rows = queryset.annotate(trained=Count("trainings")).order_by(
+        "cooperative__search_name", "cooperative__code", "full_name", "pk").values_list(*fields)
+    for row in rows.iterator(chunk_size=5000):
+        row = list(row)
+        row[5], row[6] = str(genders.get(row[5], row[5])), str(roles.get(row[6], row[6]))
+        yield row

@@ -78,3 +78,41 @@ def registry_figures(area: Area, start, end):
         "NU_QL_DAO_TAO_TL": Figure(numerator=women_managers["trained"], denominator=women_managers["total"]),
         "CB_HOI_TAP_HUAN_TL": Figure(numerator=cadres["trained"], denominator=cadres["total"]),
     }
+
+
+# Who the managers are, in counts: what a reviewer, a leader and the API read instead of each
+# person's birth year and ethnicity (privacy.access). Managers in office on the day, in active
+# cooperatives; "Kinh" or not, as typed; age in full years at the day's year.
+AGE_BANDS = [("duoi_30", "Dưới 30 tuổi", None, 29), ("30_44", "Từ 30 đến 44", 30, 44),
+             ("45_59", "Từ 45 đến 59", 45, 59), ("tu_60", "Từ 60 tuổi", 60, None)]
+# A group of fewer people than this is shown as "dưới 3" to those who may not see the persons,
+# so that a count of one in a small commune does not say who she is.
+SMALL_GROUP = 3
+
+
+def manager_profile(managers, on):
+    """``managers``: an already scoped Manager queryset. One query."""
+    in_office = managers.filter(cooperative__status=Cooperative.Status.ACTIVE).filter(
+        Q(from_date__isnull=True) | Q(from_date__lte=on), Q(to_date__isnull=True) | Q(to_date__gte=on))
+    year = on.year
+    counts = {
+        "total": Count("pk"),
+        "women": Count("pk", filter=Q(gender="F")),
+        "kinh": Count("pk", filter=Q(ethnicity__iexact="kinh")),
+        "dan_toc_thieu_so": Count("pk", filter=~Q(ethnicity__iexact="kinh") & ~Q(ethnicity="")),
+        "dan_toc_chua_ghi": Count("pk", filter=Q(ethnicity="")),
+        "tuoi_chua_ghi": Count("pk", filter=Q(birth_year__isnull=True)),
+    }
+    for key, _label, low, high in AGE_BANDS:
+        band = Q(birth_year__isnull=False)
+        if low is not None:
+            band &= Q(birth_year__lte=year - low)
+        if high is not None:
+            band &= Q(birth_year__gte=year - high)
+        counts[f"tuoi_{key}"] = Count("pk", filter=band)
+    return in_office.aggregate(**counts)
+
+
+def suppress_small(profile):
+    """The profile with every group of 1 or 2 people as None (shown "dưới 3"); totals stay."""
+    return {k: (None if k not in ("total", "women") and 0 < v < SMALL_GROUP else v) for k, v in profile.items()}

@@ -316,3 +316,38 @@ class CadreForm(AreaInScopeForm):
 
     def clean_position(self):
         return nfc(self.cleaned_data["position"])
+
+
+class ManagerExportForm(forms.Form):
+    """The managers' list as a file: birth year and ethnicity only when asked for, with a
+    purpose (recorded in the access log), and only offered to who may see them."""
+    fmt = forms.ChoiceField(label=_("Định dạng"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], initial="xlsx")
+    person_fields = forms.BooleanField(label=_("Gồm năm sinh và dân tộc của từng người"), required=False)
+    purpose = forms.CharField(label=_("Mục đích sử dụng"), required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Bắt buộc khi xuất năm sinh, dân tộc; ghi vào nhật ký truy cập dữ liệu cá nhân."))
+
+    def __init__(self, *args, allow_person_fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_person_fields:
+            del self.fields["person_fields"]
+            del self.fields["purpose"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person_fields") and len((data.get("purpose") or "").strip()) < 10:
+            self.add_error("purpose", _("Ghi rõ mục đích (ít nhất 10 ký tự) khi xuất năm sinh, dân tộc."))
+        return data
+
+
+class PersonalDataEraseForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Ví dụ: theo đơn yêu cầu của bà … ngày …; ghi vào nhật ký."))
+    confirm = forms.BooleanField(label=_("Tôi hiểu: họ tên, năm sinh, dân tộc sẽ bị xóa vĩnh viễn, kể cả trong lịch sử; "
+                                         "số đếm của HTX giữ nguyên."))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Ghi rõ lý do."))
+        return reason

@@ -153,6 +153,9 @@ class Manager(models.Model):
     role = models.CharField(_("chức vụ"), max_length=20, choices=rules.ROLES)
     from_date = models.DateField(_("từ ngày"), null=True, blank=True)
     to_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    # Set when her name, birth year and ethnicity were erased (cooperatives.personal_data): on
+    # her request, or PERSONAL_DATA_RETENTION_YEARS after her term or her cooperative ended.
+    anonymised_at = models.DateTimeField(_("ẩn danh hóa lúc"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     area_scope = "cooperative__commune"
@@ -204,6 +207,7 @@ class Cadre(models.Model):
     position = models.CharField(_("chức vụ"), max_length=120, blank=True)
     works_on_kttt = models.BooleanField(_("làm công tác hỗ trợ KTTT, HTX"), default=True)
     active = models.BooleanField(_("đang công tác"), default=True)
+    anonymised_at = models.DateTimeField(_("ẩn danh hóa lúc"), null=True, blank=True, editable=False)
 
     area_scope = "area"
 

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from cooperatives import import_views, views
+from cooperatives import import_views, privacy_views, views
 
 app_name = "cooperatives"
 urlpatterns = [
     path("", views.cooperative_list_view, name="list"),
     path("xuat.<str:fmt>", views.cooperative_export, name="export"),
     path("them/", views.cooperative_edit, name="create"),
+    path("can-bo-quan-ly/", privacy_views.managers, name="managers"),
+    path("du-lieu-ca-nhan/", privacy_views.requests, name="personal_data"),
+    path("du-lieu-ca-nhan/<str:rid>/xuat.<str:fmt>", privacy_views.request_export, name="personal_data_export"),
+    path("du-lieu-ca-nhan/<str:rid>/an-danh/", privacy_views.request_erase, name="personal_data_erase"),
     path("nhap/", import_views.import_upload, name="import"),
     path("nhap/xac-nhan/", import_views.import_confirm, name="import_confirm"),
     path("mau-nhap.xlsx", import_views.import_template, name="import_template"),

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from cooperatives.selectors import cooperative_list, readable_trainings, scoped_
 from cooperatives.services import refresh_classification
 from portal.history import history_label
 from portal.pagination import keyset_page
+from privacy import access
 from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped
 
 PAGE_SIZE = 50
@@ -103,10 +105,15 @@ def cooperative_export(request, fmt):
 
 # One cooperative -------------------------------------------------------------------------
 
-def _detail_context(coop):
+def _detail_context(request, coop):
+    managers = list(coop.managers.all())
+    person_fields = access.may_see_person_fields(request.user)
+    if person_fields:
+        access.record_view(request, "manager", [m.pk for m in managers if m.birth_year or m.ethnicity], coop.commune)
     return {
         "coop": coop,
-        "managers": coop.managers.all(),
+        "managers": managers,
+        "person_fields": person_fields,
         "workforce": coop.workforce.order_by("-year"),
         "ocop": coop.ocop_products.order_by("-year", "name"),
     }
@@ -115,7 +122,7 @@ def _detail_context(coop):
 @require_safe
 def cooperative_detail(request, pk):
     coop = _get_coop(request, pk)
-    context = _detail_context(coop)
+    context = _detail_context(request, coop)
     for part in PARTS.values():
         context[f"{part.key}_form"] = part.form(cooperative=coop)
     context.update({"nav": "coops", "breadcrumbs": _crumbs((coop.name, None))})
@@ -165,7 +172,7 @@ def _part_response(request, coop, part, form=None, editing=None):
     """htmx: the section re-rendered (and the classification, out of band); otherwise the page."""
     if request.headers.get("HX-Request"):
         coop.refresh_from_db(fields=["is_women_managed", "many_women_jobs"])
-        context = _detail_context(coop)
+        context = _detail_context(request, coop)
         context.update({f"{part.key}_form": form or part.form(cooperative=coop), "editing": editing, "oob": True})
         return render(request, part.template, context)
     return redirect(reverse("cooperatives:detail", args=[coop.pk]) + f"#{part.key}")
@@ -185,6 +192,8 @@ def part_edit(request, pk, part, child_pk=None):
     coop = _get_coop(request, pk)
     child = _get_child(part, coop, child_pk) if child_pk else None
     require_role(request.user, data_entry=True)
+    if part.model is Manager and child is not None and request.method == "GET" and (child.birth_year or child.ethnicity):
+        access.record_view(request, "manager", [child.pk], coop.commune)
     form = part.form(request.POST or None, instance=child, cooperative=coop)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -224,9 +233,11 @@ def part_delete(request, pk, part, child_pk):
 
 # History ---------------------------------------------------------------------------------
 
-def _display(field, value, areas):
+def _display(field, value, areas, hidden=False):
     if value is None or value == "":
         return "—"
+    if hidden:
+        return _("(ẩn)")
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation:
@@ -238,9 +249,10 @@ def _display(field, value, areas):
     return value
 
 
-def history_entries(coop):
+def history_entries(coop, *, person_fields=True):
     """Every change of the cooperative, its managers and its workforce: who, when, what it is,
-    and per field the value before and after (newest first). A few queries in all."""
+    and per field the value before and after (newest first). A few queries in all. Without
+    ``person_fields`` a manager's birth year and ethnicity read "(ẩn)" (privacy.access)."""
     from portal.models import Area
 
     sources = [
@@ -263,14 +275,16 @@ def history_entries(coop):
         if r.history_type == "~" and prev is not None:
             for change in r.diff_against(prev).changes:
                 field = model._meta.get_field(change.field)
-                changes.append((field.verbose_name, _display(field, change.old, areas),
-                                _display(field, change.new, areas)))
+                hide = model is Manager and field.name in access.PERSON_FIELDS and not person_fields
+                changes.append((field.verbose_name, _display(field, change.old, areas, hide),
+                                _display(field, change.new, areas, hide)))
         elif r.history_type == "+":
             for field in model._meta.fields:
                 if field.editable and not field.primary_key and field.name != "cooperative":
                     value = getattr(r, field.attname)
                     if value not in (None, ""):
-                        changes.append((field.verbose_name, "—", _display(field, value, areas)))
+                        hide = model is Manager and field.name in access.PERSON_FIELDS and not person_fields
+                        changes.append((field.verbose_name, "—", _display(field, value, areas, hide)))
         previous[key] = r
         if r.history_type == "~" and not changes:
             continue
@@ -284,8 +298,12 @@ def history_entries(coop):
 @require_safe
 def cooperative_history(request, pk):
     coop = _get_coop(request, pk)
+    person_fields = access.may_see_person_fields(request.user)
+    if person_fields:
+        access.record_view(request, "manager", Manager.history.filter(cooperative_id=coop.pk).filter(
+            Q(birth_year__isnull=False) | ~Q(ethnicity="")).values_list("id", flat=True).distinct(), coop.commune)
     return render(request, "cooperatives/cooperative_history.html", {
-        "nav": "coops", "coop": coop, "entries": history_entries(coop),
+        "nav": "coops", "coop": coop, "entries": history_entries(coop, person_fields=person_fields),
         "breadcrumbs": _crumbs((coop.name, reverse("cooperatives:detail", args=[coop.pk])),
                                (_("Lịch sử thay đổi"), None))})
 

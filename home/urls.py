@@ -25,6 +25,7 @@ urlpatterns = [
     path("kiem-tra-so-lieu/", views.data_check, name="data_check"),
     path("", include("notifications.urls")),
     path("", include("portal.urls_app")),
+    path("", include("privacy.urls")),
     path("ke-hoach/", include("plans.urls")),
     path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/", reporting_tasks.task_list, name="task_list"),
     path("ke-hoach/<int:pk>/nhiem-vu/theo-doi/tinh-trang/", reporting_tasks.task_status_set, name="task_status_set"),

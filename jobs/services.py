@@ -185,8 +185,12 @@ def mark_stale():
 
 
 def purge_expired():
-    """Deletes the files of jobs older than JOB_RESULT_MAX_AGE_HOURS."""
+    """Deletes the files of jobs older than JOB_RESULT_MAX_AGE_HOURS; returns how many. Run by
+    the jobs list and by `manage.py daily` (a file may hold personal data: docs/personal-data.md)."""
     limit = timezone.now() - datetime.timedelta(hours=settings.JOB_RESULT_MAX_AGE_HOURS)
+    deleted = 0
     for job in Job.objects.filter(finished_at__lt=limit).exclude(file=""):
         job.file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted

@@ -330,6 +330,24 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 # not sent a report are reminded this many days before its due date.
 REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])
 
+# Personal data (privacy/, docs/personal-data.md; Law 91/2025/QH15 and Nghị định 356/2025/NĐ-CP).
+# The notice at /chinh-sach-du-lieu-ca-nhan/ names the controller and whom to contact from
+# these settings; an operator who wants other wording puts her own privacy/notice.html in
+# DJANGO_TEMPLATE_OVERRIDE_DIR, which is searched before the portal's templates.
+INSTALLED_APPS += ["privacy"]
+PRIVACY_CONTROLLER = env("PRIVACY_CONTROLLER", default="Trung ương Hội Liên hiệp Phụ nữ Việt Nam")
+PRIVACY_CONTACT_UNIT = env("PRIVACY_CONTACT_UNIT", default="Ban Hỗ trợ phụ nữ phát triển kinh tế, Trung ương Hội LHPN Việt Nam")
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", default="")
+PRIVACY_CONTACT_PHONE = env("PRIVACY_CONTACT_PHONE", default="")
+PRIVACY_CONTACT_ADDRESS = env("PRIVACY_CONTACT_ADDRESS", default="39 Hàng Chuối, Hai Bà Trưng, Hà Nội")
+if override_dir := env("DJANGO_TEMPLATE_OVERRIDE_DIR", default=""):
+    TEMPLATES[0]["DIRS"].insert(0, Path(override_dir))
+# A manager's birth year, ethnicity and name are anonymised by `manage.py daily` this many years
+# after her term ended or her cooperative was dissolved; the counts are kept.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
+# Entries of the access log (/nhat-ky-du-lieu/) are kept this long, then deleted by `daily`.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=3 * 365)
+
 # Backups (portal/backup.py, docs/backup.md): with a passphrase here, `manage.py backup` stores
 # the database and the media encrypted (gpg, AES256), and `restore` needs the same one.
 # BACKUP_ENCRYPTION_KEY_FILE names a file holding it instead (a docker secret), read when a

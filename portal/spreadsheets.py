@@ -24,6 +24,13 @@ converted. The quote is visible: it tells the reader the value was neutralised.
 Every writer goes through it: ``safe_row`` for a row of values (CSV, openpyxl's write-only
 ``append``), ``neutralise_workbook`` once before saving a workbook built cell by cell.
 """
+import csv
+import datetime
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,3 +64,67 @@ def neutralise_workbook(wb):
                         cell.value = text
                         cell.data_type = "s"
     return wb
+
+
+# The one writer of CSV and XLSX exports: rows (the first one the header) and a format in,
+# ``(filename, mimetype, bytes)`` out (STYLE.md, pretix).
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def export(rows, fmt, *, name="hop-tac-xa", sheet="Danh sách"):
+    """rows: an iterable of sequences, the header first. fmt: "xlsx" or "csv"."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    buf = io.BytesIO()
+    write(rows, fmt, buf, sheet=sheet)
+    return filename(name, fmt), FORMATS[fmt], buf.getvalue()
+
+
+def filename(name, fmt):
+    return f"{name}-{datetime.date.today():%Y%m%d}.{fmt}"
+
+
+def write(rows, fmt, out, *, sheet="Danh sách"):
+    """Writes the rows to the binary file ``out`` as they come: neither format holds the rows in
+    memory (openpyxl's write-only workbook keeps them in a temporary file), so an export of the
+    whole national registry, or a background job writing it to disk, stays small."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+        # The BOM tells Excel the file is UTF-8 (otherwise Vietnamese arrives garbled).
+        text.write("\ufeff")
+        writer = csv.writer(text)
+        for row in rows:
+            writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
+        text.flush()
+        text.detach()
+        return
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    bold = Font(bold=True)
+    for i, row in enumerate(rows):
+        if i == 0:
+            cells = []
+            for v in safe_row(row):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.font = bold
+                cells.append(cell)
+            ws.append(cells)
+        else:
+            ws.append(safe_row(row))
+    wb.save(out)
+
+
+def _text(value):
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value

@@ -47,19 +47,29 @@ def lang_son_allocation(page, base):
     return page.locator(".target-allocated a").first.get_attribute("href")
 
 
+def first_cooperative(page, base):
+    """/hop-tac-xa/<pk>/ of the first cooperative of the list that has managers."""
+    page.goto(base + "/hop-tac-xa/")
+    return page.locator("table.table-coops tbody a").first.get_attribute("href")
+
+
 PAGES = {
     "nhaplieu": [("home", "/"), ("cooperatives", "/hop-tac-xa/"), ("reports", "/bao-cao/"),
                  ("report-form", "/bao-cao/", OPEN_REPORT), ("progress", "/tien-do/06040/"),
                  ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks), ("notifications", "/thong-bao/"),
-                 ("jobs", "/cong-viec/")],
-    "kiemduyet": [("home", "/"), ("progress", "/tien-do/20/"), ("queue", "/bao-cao/cho-duyet/"),
+                 ("jobs", "/cong-viec/"), ("cooperative", first_cooperative),
+                 ("managers", "/hop-tac-xa/can-bo-quan-ly/")],
+    "kiemduyet": [("home", "/"), ("cooperative", first_cooperative), ("managers", "/hop-tac-xa/can-bo-quan-ly/"), ("progress", "/tien-do/20/"), ("queue", "/bao-cao/cho-duyet/"),
                   ("issue-form", "/tien-do/20/ban-hanh/"), ("notifications", "/thong-bao/"),
                   ("activities", "/hoat-dong/"), ("tasks", lang_son_tasks)],
-    "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/")],
+    "lanhdao": [("home", "/"), ("progress", "/tien-do/20/"), ("documents", "/van-ban/"),
+                ("notice", "/chinh-sach-du-lieu-ca-nhan/")],
     "quantri": [("home", "/"), ("progress-national", "/tien-do/VN/"), ("users", "/nguoi-dung/"),
                 ("plans", "/ke-hoach/"), ("plan", lang_son_plan), ("allocation", lang_son_allocation),
                 ("jobs", "/cong-viec/"),
-                ("import-cooperatives", "/hop-tac-xa/nhap/"), ("import-figures", "/bao-cao/nhap/")],
+                ("import-cooperatives", "/hop-tac-xa/nhap/"), ("import-figures", "/bao-cao/nhap/"),
+                ("personal-data", "/hop-tac-xa/du-lieu-ca-nhan/?q=nguyen+thi"), ("access-log", "/nhat-ky-du-lieu/"),
+                ("grants", "/nhat-ky-du-lieu/quyen-xem/")],
 }
 
 

@@ -235,6 +235,7 @@ POST_ONLY_FIELDS = {
     "plans:target_allocate_confirm": ["import_file_name", "original_name", "version"],
     "plans:area_groups_confirm": ["import_file_name", "original_name", "version"],
     "task_status_set": ["task", "period", "status", "note"],
+    "privacy:grant_revoke": [],
 }
 
 

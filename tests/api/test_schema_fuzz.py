@@ -81,7 +81,7 @@ def test_every_api_route_is_fuzzed():
     ops = {(r.ok().method.upper(), r.ok().path) for r in schema.get_all_operations()}
     assert ops == {("GET", p) for p in ("/api/v1/areas/", "/api/v1/plans/", "/api/v1/plans/{id}/",
                                         "/api/v1/progress/{code}/", "/api/v1/cooperatives/",
-                                        "/api/v1/report-values/")}
+                                        "/api/v1/report-values/", "/api/v1/managers/", "/api/v1/managers/summary/")}
 
 
 # The fixtures (the users, the token) are read-only for the API: sharing them across examples is fine.

@@ -113,7 +113,8 @@ def test_the_schema_validates():
     schema = yaml.safe_load(out.getvalue())
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {"/api/v1/areas/", "/api/v1/plans/", "/api/v1/plans/{id}/",
-                                    "/api/v1/progress/{code}/", "/api/v1/cooperatives/", "/api/v1/report-values/"}
+                                    "/api/v1/progress/{code}/", "/api/v1/cooperatives/", "/api/v1/report-values/",
+                                    "/api/v1/managers/", "/api/v1/managers/summary/"}
     assert all(set(ops) == {"get"} for ops in schema["paths"].values())  # read-only
     token_auth = schema["components"]["securitySchemes"]["tokenAuth"]
     assert (token_auth["in"], token_auth["name"]) == ("header", "Authorization") and '"Token"' in token_auth["description"]

@@ -280,6 +280,31 @@ MATRIX.update({
 })
 
 
+# Personal data (privacy/, cooperatives.personal_data): the notice for everyone (signed out too:
+# tests/privacy), the managers in counts for every reader, a person's request and the access log
+# for administrators; another area's record is a 404.
+def _own_manager_kw(fmt=None):
+    def build():
+        kw = {"rid": f"QL-{_own_coop().managers.first().pk}"}
+        return {**kw, "fmt": fmt} if fmt else kw
+    return build
+
+
+_ADMIN_OWN = {"commune_editor": 403, "province_reviewer": 403, "province_leader": 403,
+              "province_admin": 200, "outsider_admin": 404, "outsider_district": 404}
+MATRIX.update({
+    "privacy:notice": (dict, _EVERYONE),
+    "privacy:log": (dict, _ADMIN_ONLY),
+    "privacy:log_export": (lambda: {"fmt": "csv"}, _ADMIN_ONLY),
+    "privacy:grants": (dict, _ADMIN_ONLY),
+    "privacy:grant_revoke": (lambda: {"pk": 1}, {r: 405 for r in ROLES}),  # POST only
+    "cooperatives:managers": (dict, _EVERYONE),
+    "cooperatives:personal_data": (dict, _ADMIN_ONLY),
+    "cooperatives:personal_data_export": (_own_manager_kw("json"), _ADMIN_OWN),
+    "cooperatives:personal_data_erase": (_own_manager_kw(), _ADMIN_OWN),
+})
+
+
 # Reports: Thất Khê's 2025 report (a draft), read by everyone in scope, entered by its commune.
 def _own_report_kw():
     from reporting.models import Period
@@ -305,7 +330,8 @@ MATRIX.update({
 
 # The API: its data routes are read with the role's personal token and no session, as the
 # statistics system reads them; the schema, the docs and the token page with the session.
-_API_BY_TOKEN = {"api:areas", "api:plans", "api:plan", "api:progress", "api:cooperatives", "api:report_values"}
+_API_BY_TOKEN = {"api:areas", "api:plans", "api:plan", "api:progress", "api:cooperatives", "api:report_values",
+                 "api:managers", "api:manager_profile"}
 QUERY = {"api:progress": "?milestone=2025", "api:report_values": "?area=20"}
 MATRIX.update({
     "api:areas": (dict, _EVERYONE),  # the map is public reference data
@@ -314,6 +340,8 @@ MATRIX.update({
     "api:progress": (lambda: {"code": "20"}, _PROVINCE_PAGE),
     "api:cooperatives": (dict, _EVERYONE),
     "api:report_values": (dict, _PROVINCE_PAGE),
+    "api:managers": (dict, _EVERYONE),
+    "api:manager_profile": (dict, _EVERYONE),
     "api:schema": (dict, _EVERYONE),
     "api:docs": (dict, _EVERYONE),
     "api:token": (dict, _EVERYONE),
