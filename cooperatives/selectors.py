@@ -64,6 +64,12 @@ def current_communes(user):
     return scoped(Area.objects.filter(level=Area.Level.COMMUNE).current_map(), user).order_by("name")
 
 
+def can_add_cooperative(user):
+    """Whether "Thêm HTX/THT" can succeed: a data-entry role and at least one commune of today's
+    map in her area (an account left on an old district before 1/7/2025 has none)."""
+    return user.can_enter_data and current_communes(user).exists()
+
+
 def scoped_managers(user):
     return scoped(Manager.objects.select_related("cooperative"), user).order_by(
         "cooperative__name", "full_name")

@@ -18,7 +18,7 @@ from jobs.models import Job
 from cooperatives.forms import (AttendeesForm, CadreForm, CooperativeFilterForm, CooperativeForm,
                                 ManagerForm, OcopProductForm, TrainingForm, WorkforceForm)
 from cooperatives.models import Cadre, Cooperative, Manager, OcopProduct, Workforce
-from cooperatives.selectors import cooperative_list, readable_trainings, scoped_cadres
+from cooperatives.selectors import can_add_cooperative, cooperative_list, readable_trainings, scoped_cadres
 from cooperatives.services import refresh_classification
 from portal.history import history_label
 from portal.pagination import keyset_page
@@ -80,7 +80,7 @@ def cooperative_list_view(request):
     # keyset pagination, the count exact while cheap (portal.pagination): every page one index range
     page = keyset_page(coops, request.GET, fields=LIST_ORDER, per_page=PAGE_SIZE)
     return render(request, "cooperatives/cooperative_list.html", {
-        "nav": "coops", "form": form, "page": page, "filtered": bool(form.filters and any(form.filters.values())),
+        "nav": "coops", "form": form, "page": page, "can_add": can_add_cooperative(request.user), "filtered": bool(form.filters and any(form.filters.values())),
         "export_query": request.GET.urlencode(),
         "breadcrumbs": [(_("Hợp tác xã"), None)]})
 
@@ -133,6 +133,10 @@ def cooperative_detail(request, pk):
 def cooperative_edit(request, pk=None):
     coop = _get_coop(request, pk) if pk else None
     require_role(request.user, data_entry=True)
+    if coop is None and not can_add_cooperative(request.user):
+        # no commune of today's map in her area: say why instead of a form that cannot be saved
+        return render(request, "cooperatives/cannot_add.html", {
+            "nav": "coops", "breadcrumbs": _crumbs((_("Thêm HTX / THT"), None))})
     form = CooperativeForm(request.POST or None, instance=coop, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cooperatives.selectors import can_add_cooperative
 from home import selectors
 from plans.models import Plan
 from portal.models import Area, User
@@ -37,6 +38,7 @@ def home(request):
         "late": late_units(user, today),
     }
     if user.role == R.DATA_ENTRY:
+        context["can_add_cooperative"] = can_add_cooperative(user)
         context.update(due=selectors.due_now(user.area, today), returned=selectors.returned_reports(user.area),
                        drafts=selectors.drafts(user.area))
     if user.role in (R.DATA_ENTRY, R.ADMIN) and user.area:

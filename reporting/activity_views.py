@@ -51,7 +51,7 @@ def activity_list(request):
         items = items.filter(kind=kind)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "reporting/activity_list.html", {
-        "nav": "reports", "page": page, "kinds": Activity.Kind.choices, "kind": kind,
+        "nav": "activities", "page": page, "kinds": Activity.Kind.choices, "kind": kind,
         "may_add": request.user.can_enter_data, "breadcrumbs": [(_("Hoạt động"), None)]})
 
 
@@ -66,7 +66,7 @@ def activity_create(request):
         messages.success(request, _("Đã ghi hoạt động “%(t)s”.") % {"t": activity.title})
         return redirect("activities:detail", activity.pk)
     return render(request, "reporting/activity_form.html", {
-        "nav": "reports", "form": form, "title": _("Ghi hoạt động"), "breadcrumbs": _crumbs((_("Ghi hoạt động"), None))})
+        "nav": "activities", "form": form, "title": _("Ghi hoạt động"), "breadcrumbs": _crumbs((_("Ghi hoạt động"), None))})
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +83,7 @@ def activity_edit(request, pk):
         messages.success(request, _("Đã lưu hoạt động."))
         return redirect("activities:detail", activity.pk)
     return render(request, "reporting/activity_form.html", {
-        "nav": "reports", "form": form, "activity": activity, "title": _("Sửa hoạt động"),
+        "nav": "activities", "form": form, "activity": activity, "title": _("Sửa hoạt động"),
         "breadcrumbs": _crumbs((activity.title, reverse("activities:detail", args=[activity.pk])), (_("Sửa"), None))})
 
 
@@ -94,7 +94,7 @@ def activity_detail(request, pk):
                                  request.user, pk=pk)
     locked = activities.locked_reason(activity.area, activity.period)
     return render(request, "reporting/activity_detail.html", {
-        "nav": "reports", "a": activity, "locked": locked,
+        "nav": "activities", "a": activity, "locked": locked,
         "may_edit": _may_edit(request.user, activity) and not locked,
         "history": activity.history.select_related("history_user").order_by("-history_date")[:20],
         "breadcrumbs": _crumbs((activity.title, None))})
@@ -233,7 +233,7 @@ def import_template(request):
 
 
 def _import_preview(request, result, file_name, stored=None):
-    context = {"nav": "reports", "result": result, "file_name": file_name, "breadcrumbs": _import_crumbs(),
+    context = {"nav": "activities", "result": result, "file_name": file_name, "breadcrumbs": _import_crumbs(),
                "lines": result.lines[:PREVIEW_ROWS], "more": max(len(result.lines) - PREVIEW_ROWS, 0)}
     if result.ok and stored:
         context["confirm"] = UploadConfirmForm(initial={"import_file_name": stored, "original_name": file_name})
@@ -255,7 +255,7 @@ def import_upload(request):
             upload_storage(stored).save(data)
         return _import_preview(request, result, upload.name, stored)
     return render(request, "reporting/activity_import.html",
-                  {"nav": "reports", "form": form, "breadcrumbs": _import_crumbs()})
+                  {"nav": "activities", "form": form, "breadcrumbs": _import_crumbs()})
 
 
 @require_POST

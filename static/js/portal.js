@@ -28,6 +28,11 @@
     var form = event.target;
     if (form.dataset.confirm) ask(form, event);
     if (event.defaultPrevented) return;
+    // A submission that opens in another tab (the document's "Xem trước", formtarget=_blank)
+    // leaves this page as it was: its buttons stay usable.
+    var submitter = event.submitter;
+    var target = (submitter && submitter.getAttribute("formtarget")) || form.getAttribute("target") || "";
+    if (target && target !== "_self") return;
     form.querySelectorAll("button[data-busy-text]").forEach(function (button) {
       // after the browser has taken the form's data: a disabled button is not sent
       window.setTimeout(function () {

@@ -64,6 +64,10 @@ def test_account_menu_works_with_the_keyboard(bootstrapped, page):
     expect(menu.get_by_role("link", name="Thông báo qua e-mail")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(menu.get_by_role("link", name="Mã truy cập API")).to_be_focused()
+    page.keyboard.press("ArrowDown")     # an administrator's personal-data pages
+    expect(menu.get_by_role("link", name="Yêu cầu về dữ liệu cá nhân")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("link", name="Nhật ký dữ liệu cá nhân")).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(menu.get_by_role("button", name="Đăng xuất")).to_be_focused()
     page.keyboard.press("Escape")
