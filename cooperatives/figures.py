@@ -113,6 +113,25 @@ def manager_profile(managers, on):
     return in_office.aggregate(**counts)
 
 
+FAMILIES = [("kinh", "dan_toc_thieu_so", "dan_toc_chua_ghi"),
+            ("tuoi_duoi_30", "tuoi_30_44", "tuoi_45_59", "tuoi_tu_60", "tuoi_chua_ghi")]
+
+
 def suppress_small(profile):
-    """The profile with every group of 1 or 2 people as None (shown "dưới 3"); totals stay."""
-    return {k: (None if k not in ("total", "women") and 0 < v < SMALL_GROUP else v) for k, v in profile.items()}
+    """The profile with every group of 1 or 2 people as None (shown "dưới 3"); totals stay. A
+    family of groups adds up to the total, so where only one group of it is hidden the next
+    smallest is hidden too (the whole family when the others are 0, or the total itself is under
+    3): otherwise the total minus the others gives it away."""
+    shown = dict(profile)
+    for family in FAMILIES:
+        hidden = [k for k in family if 0 < profile[k] < SMALL_GROUP]
+        if len(hidden) == 1:
+            others = sorted((profile[k], k) for k in family if k not in hidden and profile[k] > 0)
+            # the next smallest group hidden too; with nothing else to hide (the others are 0),
+            # the whole family
+            hidden = hidden + [others[0][1]] if others else list(family)
+        if 0 < profile["total"] < SMALL_GROUP:
+            hidden = list(family)
+        for k in hidden:
+            shown[k] = None
+    return shown
