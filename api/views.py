@@ -130,6 +130,15 @@ class ProgressView(APIView):
 
 # The registry: the cooperative list's filters, selector and paginator.
 
+def _registry_filters(request):
+    """The cooperative list's filters from the query string; an invalid one is a 400."""
+    form = CooperativeFilterForm(request.query_params or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        raise ValidationError({field: [e["message"] for e in errors]
+                               for field, errors in form.errors.get_json_data().items()})
+    return form.filters
+
+
 @extend_schema(summary="Hợp tác xã, tổ hợp tác (bộ lọc như trang danh sách)", parameters=[
     _param("q", "Tên (có hoặc không dấu) hoặc phần đầu mã số"),
     _param("area", "Mã tỉnh hoặc xã/phường (trong địa bàn của người dùng)"),
@@ -144,23 +153,14 @@ class CooperativeList(ListAPIView):
     pagination_class = CooperativePagination
 
     def get_queryset(self):
-        form = CooperativeFilterForm(self.request.query_params or None, user=self.request.user)
-        if form.is_bound and not form.is_valid():
-            raise ValidationError({field: [e["message"] for e in errors]
-                                   for field, errors in form.errors.get_json_data().items()})
-        return with_latest_workforce(cooperative_list(user=self.request.user, filters=form.filters))
+        return with_latest_workforce(cooperative_list(user=self.request.user, filters=_registry_filters(self.request)))
 
 
 # Managers: names, sex and office for whoever reads the cooperative; birth year and ethnicity
 # only on request, with a purpose, to a user who may see them (privacy.access), and logged.
 
 def _filtered_cooperatives(request):
-    form = CooperativeFilterForm(request.query_params or None, user=request.user)
-    if form.is_bound and not form.is_valid():
-        raise ValidationError({field: [e["message"] for e in errors]
-                               for field, errors in form.errors.get_json_data().items()
-                               if field not in ("fields", "purpose")})
-    return form, cooperative_list(user=request.user, filters=form.filters).order_by().values("pk")
+    return cooperative_list(user=request.user, filters=_registry_filters(request)).order_by().values("pk")
 
 
 @extend_schema(summary="Cán bộ quản lý HTX/THT (bộ lọc như danh sách HTX)", parameters=[
@@ -188,11 +188,11 @@ class ManagerList(ListAPIView):
         return True
 
     def get_queryset(self):
-        _form, coops = _filtered_cooperatives(self.request)
+        coops = _filtered_cooperatives(self.request)
         return Manager.objects.filter(cooperative__in=coops).select_related("cooperative").order_by("pk")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "person_fields": self._person_fields}
+        return {**super().get_serializer_context(), "person_fields": getattr(self, "_person_fields", False)}
 
     def list(self, request, *args, **kwargs):
         self._person_fields = self.person_fields()
@@ -211,7 +211,7 @@ class ManagerList(ListAPIView):
 ], responses={200: s.ManagerProfileSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
 class ManagerProfile(APIView):
     def get(self, request):
-        _form, coops = _filtered_cooperatives(request)
+        coops = _filtered_cooperatives(request)
         profile = manager_profile(Manager.objects.filter(cooperative__in=coops), datetime.date.today())
         if not access.may_see_person_fields(request.user):
             profile = suppress_small(profile)

@@ -216,8 +216,11 @@ def export(obj, fmt, *, user=None, purpose="", where=""):
     return name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.getvalue()
 
 
+ANONYMOUS = "Đã ẩn danh ("
+
+
 def placeholder(rid):
-    return f"Đã ẩn danh ({rid})"
+    return f"{ANONYMOUS}{rid})"
 
 
 def erase(obj, *, reason, user=None, where=""):
@@ -275,8 +278,8 @@ def expire(today=None, years=None):
     if not rows:
         return 0
     now = timezone.now()
-    name = Concat(Value(placeholder("QL-")[:-1]), Cast("pk", CharField()), Value(")"))
-    history_name = Concat(Value(placeholder("QL-")[:-1]), Cast("id", CharField()), Value(")"))
+    name = Concat(Value(f"{ANONYMOUS}QL-"), Cast("pk", CharField()), Value(")"))
+    history_name = Concat(Value(f"{ANONYMOUS}QL-"), Cast("id", CharField()), Value(")"))
     by_commune = {}
     for pk, commune in rows:
         by_commune.setdefault(commune, []).append(pk)

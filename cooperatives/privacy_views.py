@@ -16,7 +16,7 @@ from cooperatives.forms import CooperativeFilterForm, ManagerExportForm, Persona
 from cooperatives.models import Manager
 from cooperatives.selectors import cooperative_list
 from portal.models import Area
-from portal.scoping import require_role
+from portal.scoping import can_see_area, require_role
 from privacy import access
 from privacy.models import AccessLog
 
@@ -80,7 +80,7 @@ def requests(request):
         try:
             if area_code:
                 area = Area.resolve(area_code)
-                if not area.lies_in(request.user.area):
+                if not can_see_area(request.user, area):
                     raise personal_data.PersonalDataError(_("Mã địa bàn %(code)s ngoài địa bàn của bạn.") % {"code": area_code})
             found = personal_data.find(q, area=area, user=request.user)
         except Area.DoesNotExist:

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +21,8 @@ from cooperatives.selectors import can_add_cooperative, cooperative_list, readab
 from cooperatives.services import refresh_classification
 from portal.history import history_label
 from portal.pagination import keyset_page
-from privacy import access
 from portal.scoping import can_see_area, get_scoped_or_404, require_inside, require_role, scoped
+from privacy import access
 
 PAGE_SIZE = 50
 LIST_ORDER = ["search_name", "code"]   # cooperatives.selectors.cooperative_list's ordering (total: code is unique)
@@ -80,7 +79,8 @@ def cooperative_list_view(request):
     # keyset pagination, the count exact while cheap (portal.pagination): every page one index range
     page = keyset_page(coops, request.GET, fields=LIST_ORDER, per_page=PAGE_SIZE)
     return render(request, "cooperatives/cooperative_list.html", {
-        "nav": "coops", "form": form, "page": page, "can_add": can_add_cooperative(request.user), "filtered": bool(form.filters and any(form.filters.values())),
+        "nav": "coops", "form": form, "page": page, "can_add": can_add_cooperative(request.user),
+        "filtered": bool(form.filters and any(form.filters.values())),
         "export_query": request.GET.urlencode(),
         "breadcrumbs": [(_("Hợp tác xã"), None)]})
 
@@ -253,10 +253,15 @@ def _display(field, value, areas, hidden=False):
     return value
 
 
+def _hidden(model, field, person_fields):
+    return model is Manager and field.name in access.PERSON_FIELDS and not person_fields
+
+
 def history_entries(coop, *, person_fields=True):
     """Every change of the cooperative, its managers and its workforce: who, when, what it is,
-    and per field the value before and after (newest first). A few queries in all. Without
-    ``person_fields`` a manager's birth year and ethnicity read "(ẩn)" (privacy.access)."""
+    and per field the value before and after (newest first), and the ids of the managers whose
+    birth year or ethnicity the entries show. A few queries in all. Without ``person_fields``
+    those two fields read "(ẩn)" (privacy.access) and no id is shown."""
     from portal.models import Area
 
     sources = [
@@ -279,7 +284,7 @@ def history_entries(coop, *, person_fields=True):
         if r.history_type == "~" and prev is not None:
             for change in r.diff_against(prev).changes:
                 field = model._meta.get_field(change.field)
-                hide = model is Manager and field.name in access.PERSON_FIELDS and not person_fields
+                hide = _hidden(model, field, person_fields)
                 changes.append((field.verbose_name, _display(field, change.old, areas, hide),
                                 _display(field, change.new, areas, hide)))
         elif r.history_type == "+":
@@ -287,8 +292,8 @@ def history_entries(coop, *, person_fields=True):
                 if field.editable and not field.primary_key and field.name != "cooperative":
                     value = getattr(r, field.attname)
                     if value not in (None, ""):
-                        hide = model is Manager and field.name in access.PERSON_FIELDS and not person_fields
-                        changes.append((field.verbose_name, "—", _display(field, value, areas, hide)))
+                        changes.append((field.verbose_name, "—",
+                                        _display(field, value, areas, _hidden(model, field, person_fields))))
         previous[key] = r
         if r.history_type == "~" and not changes:
             continue
@@ -296,18 +301,18 @@ def history_entries(coop, *, person_fields=True):
                         "type": history_label(r), "history_type": r.history_type,
                         "changes": changes})
     entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries
+    shown = {r.id for _l, _n, r in records if person_fields and r.instance_type is Manager
+             and (r.birth_year is not None or r.ethnicity)}
+    return entries, shown
 
 
 @require_safe
 def cooperative_history(request, pk):
     coop = _get_coop(request, pk)
-    person_fields = access.may_see_person_fields(request.user)
-    if person_fields:
-        access.record_view(request, "manager", Manager.history.filter(cooperative_id=coop.pk).filter(
-            Q(birth_year__isnull=False) | ~Q(ethnicity="")).values_list("id", flat=True).distinct(), coop.commune)
+    entries, shown = history_entries(coop, person_fields=access.may_see_person_fields(request.user))
+    access.record_view(request, "manager", sorted(shown), coop.commune)
     return render(request, "cooperatives/cooperative_history.html", {
-        "nav": "coops", "coop": coop, "entries": history_entries(coop, person_fields=person_fields),
+        "nav": "coops", "coop": coop, "entries": entries,
         "breadcrumbs": _crumbs((coop.name, reverse("cooperatives:detail", args=[coop.pk])),
                                (_("Lịch sử thay đổi"), None))})
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import VnDateField
 from portal.scoping import manageable_users
 from privacy.access import GRANTABLE_ROLES
 from privacy.models import AccessLog, Grant
@@ -12,10 +13,8 @@ MAX_GRANT_DAYS = 366
 
 
 class LogFilterForm(forms.Form):
-    start = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = VnDateField(label=_("Từ ngày"), required=False)
+    end = VnDateField(label=_("Đến ngày"), required=False)
     action = forms.ChoiceField(label=_("Hoạt động"), required=False,
                                choices=[("", _("Tất cả"))] + list(AccessLog.Action.choices))
     who = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
@@ -47,8 +46,8 @@ class GrantForm(forms.ModelForm):
     class Meta:
         model = Grant
         fields = ["user", "purpose", "until"]
-        widgets = {"purpose": forms.Textarea(attrs={"rows": 2}),
-                   "until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"until": VnDateField}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"purpose": _("Vì sao người này cần xem năm sinh, dân tộc của từng người (ghi vào nhật ký)."),
                       "until": _("Tối đa một năm kể từ hôm nay.")}
 
@@ -58,7 +57,6 @@ class GrantForm(forms.ModelForm):
             role__in=GRANTABLE_ROLES, is_active=True).select_related("area").order_by("area__path", "username")
         self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username}) — " \
                                                             f"{u.get_role_display()}, {u.area.name if u.area else ''}"
-        self.fields["until"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_purpose(self):
         purpose = self.cleaned_data["purpose"].strip()

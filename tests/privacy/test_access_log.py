@@ -151,3 +151,15 @@ def test_the_entry_forms_carry_the_notice(users, client):
                 reverse("cooperatives:cadre_create")):
         text = client.get(url).content.decode()
         assert "entry-notice" in text and reverse("privacy:notice") in text, url
+
+
+def test_a_long_log_is_paged(users, client):
+    for _ in range(51):
+        entry("06040", user=users["commune_editor"])
+    client.force_login(users["province_admin"])
+    first = client.get(reverse("privacy:log"))
+    assert len(first.context["page"].object_list) == 50 and first.context["page"].has_next()
+    second = client.get(reverse("privacy:log"), {"page": 2})
+    assert len(second.context["page"].object_list) == 1
+    empty = client.get(reverse("privacy:log"), {"action": "erase"})
+    assert "Chưa có mục nào trong nhật ký" in empty.content.decode()

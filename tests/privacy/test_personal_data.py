@@ -202,3 +202,23 @@ def test_the_administrators_pages(registry, users, client):
     assert client.post(reverse("cooperatives:personal_data_erase", args=[other]),
                        {"reason": "x x x x x", "confirm": "on"}).status_code == 404
     assert Manager.objects.get(pk=registry["namesake"].pk).anonymised_at is None
+
+
+def test_a_request_page_says_what_it_did_not_find(registry, users, client):
+    client.force_login(users["province_admin"])
+    url = reverse("cooperatives:personal_data")
+    assert client.get(url).context["found"] == []                       # nothing asked yet
+    nobody = client.get(url, {"q": "Không Có Ai"})
+    assert nobody.context["found"] == [] and "Không có hồ sơ nào mang tên" in nobody.content.decode()
+    assert client.get(url, {"q": "h"}).context["error"] == "Ghi ít nhất hai ký tự của họ tên."
+    assert client.get(url, {"q": "phuong", "area": "99999"}).context["error"] == "Không có địa bàn mã 99999."
+    outside = client.get(url, {"q": "phuong", "area": "01"})          # Hà Nội: not hers
+    assert outside.context["error"] == "Mã địa bàn 01 ngoài địa bàn của bạn." and outside.context["found"] == []
+
+
+def test_the_history_page_logs_the_managers_it_shows(registry, users, client):
+    client.force_login(users["commune_editor"])
+    page = client.get(reverse("cooperatives:history", args=[registry["coop"].pk]))
+    assert "Tày" in page.content.decode()
+    entry = AccessLog.objects.get(action=AccessLog.Action.VIEW, where__endswith="/lich-su/")
+    assert sorted(entry.records) == sorted(m.pk for m in Manager.objects.filter(cooperative=registry["coop"]))
